@@ -1,0 +1,227 @@
+package analyzer
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+)
+
+// StemFilter reduces each normalized term to a light stem: Arabic words by
+// StemArabic, Latin-script words by the Snowball English stemmer; numbers and
+// other scripts are kept whole.
+type StemFilter struct{}
+
+// Filter implements analysis.TokenFilter.
+func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		if tok.Type == analysis.Numeric || len(tok.Term) == 0 {
+			continue
+		}
+		switch c := tok.Term[0]; {
+		case c == 0xD8 || c == 0xD9:
+			tok.Term = StemArabic(tok.Term)
+		case c < utf8.RuneSelf && len(tok.Term) > 2:
+			tok.Term = stemEnglish(tok.Term)
+		}
+	}
+	return input
+}
+
+func stemEnglish(term []byte) []byte {
+	env := snowballstem.NewEnv(string(term))
+	english.Stem(env)
+	return []byte(env.Current())
+}
+
+// StemArabic is a light stemmer for normalized Arabic words (see Normalize).
+// It returns a subslice of term, never a copy. The steps, in order; after
+// each one a protected word (see protectedWords) stops the stemmer:
+//
+//  1. Conjunction: one leading و (U+0648) is removed when at least 3 letters
+//     remain and the word does not start with a common و-initial stem
+//     (وزير، وطن، وقت، وضع ... see wawStems). A bare ف is not removed (فرنسا،
+//     فريق، فكرة are far commoner than ف + noun); فال and فلل are, as articles.
+//  2. Article family, in Larkey's order: ال، وال، بال، كال، فال، لل (U+0627 U+0644 ...),
+//     when at least 2 letters remain (3 after the three-letter ones, so that
+//     والده is the father, not وال + ده).
+//  3. Otherwise a bare ب، ل، ك (U+0628, U+0644, U+0643) when at least 4
+//     letters remain, a ل is not followed by ا (لاحقا، لاعب), and the word is
+//     not a protected or common stem starting with that letter (بلد، لغة، كتاب ... see clingStems); and the future
+//     marker س (U+0633) before an imperfect prefix ي ت ن ا when at least 4
+//     letters remain and the word does not end like a noun (ه، ات، ي).
+//  4. The alef of tanween fath, which normalization leaves when it removes
+//     the tanween (عامًا -> عام, رسميًا -> رسمي, شيئًا -> شء), when at least 2
+//     letters remain and the word does not end in the pronouns ها، نا or in ما.
+//     Country names in ـيا then meet their adjectives (سوريا -> سوري -> سور).
+//  5. Pronoun suffixes, longest first: هما كما هم هن كم كن نا ها ه, when at
+//     least 3 letters remain; a ت left at the end is the teh marbuta that
+//     the pronoun was glued to (شركتها -> شركت -> شرك) and goes too, when 3
+//     letters remain.
+//  6. Plural, dual, nisba and feminine suffixes, longest first:
+//     يات يون يين ات ون ين ان يه ي ه, at most twice (فلسطيني -> فلسطين -> فلسط,
+//     matching فلسطين), each time when at least 3 letters remain; after
+//     ان or ين a ت left at the end goes too (شركتين -> شرك).
+//
+// Known failures: broken plurals are not joined to their singulars (دول and
+// دولة meet, but مدن and مدينة do not); stems are not roots, so the stem of
+// مدرسة (school) equals that of مدرس (teacher); nisba names ending in ان or
+// ين that are not in the protected list lose it (اليابان -> ياب, but
+// consistently in every form); a word of 3 letters that starts with و and is
+// not listed loses the و (ورد as "rose" and as "and returned" both become رد);
+// "ني" (me) is not stripped because nisba adjectives ending in ني (لبناني،
+// وطني) are commoner in news.
+func StemArabic(term []byte) []byte {
+	w := term
+	if protected(w) {
+		return w
+	}
+	// 1. conjunction و
+	if hasPrefix(w, "و") && letters(w) >= 4 && !hasAnyPrefix(w, wawStems) {
+		w = w[len("و"):]
+		if protected(w) {
+			return w
+		}
+	}
+	// 2. articles
+	stripped := false
+	for _, p := range articles {
+		min := 2 // الدم -> دم
+		if len(p) > len("ال") {
+			min = 3 // والده is و + والد, not وال + ده
+		}
+		if hasPrefix(w, p) && letters(w)-letters([]byte(p)) >= min {
+			w = w[len(p):]
+			stripped = true
+			break
+		}
+	}
+	if protected(w) {
+		return w
+	}
+	// 3. bare ب ل ك and the future marker س
+	if !stripped && letters(w) >= 5 {
+		switch {
+		case (hasPrefix(w, "ب") || hasPrefix(w, "ل") && !hasPrefix(w[2:], "ا") || hasPrefix(w, "ك")) && !hasAnyPrefix(w, clingStems):
+			w = w[2:]
+		case hasPrefix(w, "س") && (hasPrefix(w[2:], "ي") || hasPrefix(w[2:], "ت") || hasPrefix(w[2:], "ن") || hasPrefix(w[2:], "ا")) &&
+			!hasSuffix(w, "ه") && !hasSuffix(w, "ات") && !hasSuffix(w, "ي"):
+			w = w[2:]
+		}
+		if protected(w) {
+			return w
+		}
+	}
+	// 4. the alef of tanween fath (عامًا -> عام, رسميًا -> رسمي -> رسم, سوريا -> سوري)
+	if hasSuffix(w, "ا") && letters(w) >= 3 && !hasSuffix(w, "ها") && !hasSuffix(w, "نا") && !hasSuffix(w, "ما") {
+		w = w[:len(w)-len("ا")]
+		if protected(w) {
+			return w
+		}
+	}
+	// 5. pronoun suffixes
+	for _, s := range pronounSuffixes {
+		if hasSuffix(w, s) && letters(w)-letters([]byte(s)) >= 3 {
+			w = w[:len(w)-len(s)]
+			if hasSuffix(w, "ت") && letters(w) >= 4 {
+				w = w[:len(w)-len("ت")]
+			}
+			if protected(w) {
+				return w
+			}
+			break
+		}
+	}
+	// 6. plural, dual, nisba, feminine
+	for round := 0; round < 2; round++ {
+		cut := false
+		for _, s := range inflectionSuffixes {
+			if hasSuffix(w, s) && letters(w)-letters([]byte(s)) >= 3 {
+				w = w[:len(w)-len(s)]
+				if (s == "ان" || s == "ين") && hasSuffix(w, "ت") && letters(w) >= 4 {
+					w = w[:len(w)-len("ت")]
+				}
+				cut = true
+				break
+			}
+		}
+		if !cut || protected(w) {
+			break
+		}
+	}
+	return w
+}
+
+var (
+	articles           = []string{"ال", "وال", "بال", "كال", "فال", "لل"}
+	pronounSuffixes    = []string{"هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ه"}
+	inflectionSuffixes = []string{"يات", "يون", "يين", "ات", "ون", "ين", "ان", "يه", "ي", "ه"}
+)
+
+// protectedWords are names and common words that light stemming breaks,
+// normalized. A stem that reaches one of them stops there.
+var protectedWords = set(`
+الله لبنان غزه عمان ايران سودان السودان وزاره وزارات وزير وزراء واشنطن
+اليمن يمن اليابان يابان عثمان رمضان سليمان طهران عمران ابان
+فلسطين البحرين بحرين الصين صين تونس
+اسرءيل القدس قطر مصر العراق عراق الهند هند فرنسا
+الامارات امارات السعوديه سعوديه الكويت كويت الاردن اردن المغرب مغرب الجزاءر جزاءر
+افغانستان باكستان كازاخستان اذربيجان
+بيان مكان زمان سلطان ميدان انسان برلمان البرلمان
+`)
+
+// wawStems are common stems that start with a root و, so a leading و there
+// is not the conjunction (a prefix match: وزير covers وزيره).
+var wawStems = strings.Fields(`
+وزير وزرا وزار وطن وقت وضع وصل وصول وفد وسط وعد وقف وقع واقع وصف وجه وجد وجود
+ولد ولاد وزن ورد وكال وكيل ولاي ولي وثيق وثاء ورق وحد وحيد وفا وفق وادي وسيل وساء
+وظيف وظاء ورش وباء وعي وقود وجب واجب وصي وهب وراث وراء وحش وتر ودي وزع وكر
+`)
+
+// clingStems are common stems that start with ب، ل or ك as a root letter, so
+// that letter is not a clinging preposition.
+var clingStems = strings.Fields(`
+برنامج برامج بلد بلاد بحث بحر بحير بطول بنك بنوك بيت بيوت بيع بيان بعد بدء بداي بدا بريطان بريد
+بطاق بطال بناء بني بيء بغداد بيروت برلين بكين بلجيك برازيل باكستان بنغلاد بورص بترول بلغ بلوغ
+لبنان لغه لغات لجن لقاء لحظ لعب لاعب لقب لون لحم ليبيا ليل لندن لواء لوح لاجء
+كتاب كتب كبير كبار كلم كلي كرة كره كاس كاتب كامل كميه كهرب كنيس كورون كوري كندا كاليفورن
+`)
+
+func set(s string) map[string]struct{} {
+	m := make(map[string]struct{})
+	for _, w := range strings.Fields(s) {
+		m[w] = struct{}{}
+	}
+	return m
+}
+
+func protected(w []byte) bool {
+	_, ok := protectedWords[string(w)]
+	return ok
+}
+
+// ProtectedWords returns the protected list, normalized, in no particular order.
+func ProtectedWords() []string {
+	out := make([]string, 0, len(protectedWords))
+	for w := range protectedWords {
+		out = append(out, w)
+	}
+	return out
+}
+
+func hasPrefix(w []byte, p string) bool { return len(w) >= len(p) && string(w[:len(p)]) == p }
+func hasSuffix(w []byte, s string) bool { return len(w) >= len(s) && string(w[len(w)-len(s):]) == s }
+
+func hasAnyPrefix(w []byte, ps []string) bool {
+	for _, p := range ps {
+		if hasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// letters counts runes; normalized Arabic letters are two bytes each.
+func letters(w []byte) int { return utf8.RuneCount(w) }

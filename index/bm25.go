@@ -1,0 +1,256 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// BM25 parameters. bleve's own "bm25" model takes the square root of the
+// term frequency and estimates the average field length from the number of
+// distinct terms, and it ranked below bleve's tf-idf on our dev sets, so
+// Bahth scores with textbook BM25 (Robertson/Sparck Jones idf, Lucene's
+// form) from the postings' frequencies and norms and the average field
+// length that ingest records (see fieldStats).
+type bm25Params struct {
+	K1, B float64
+}
+
+// termClause is one query term scored by BM25 in one field.
+type termClause struct {
+	Field  string
+	Term   string
+	Weight float64 // multiplies the BM25 score (query term frequency x field weight)
+}
+
+// scoreQuery is a bleve query whose score is the weighted sum of BM25 scores
+// of its clauses, times coord^CoordExp where coord is the fraction of
+// distinct terms (Group) matched. Documents match when any clause matches.
+type scoreQuery struct {
+	Clauses  []termClause
+	Groups   []int // Groups[i] is the term group of clause i (one per distinct query term)
+	NGroups  int
+	CoordExp float64
+	Params   bm25Params
+	AvgLen   map[string]float64
+}
+
+// Searcher implements bleve's query.Query.
+func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mapping.IndexMapping,
+	options search.SearcherOptions) (search.Searcher, error) {
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	s := &sumSearcher{options: options, coordExp: q.CoordExp, nGroups: q.NGroups}
+	for i, c := range q.Clauses {
+		tfr, err := r.TermFieldReader(ctx, []byte(c.Term), c.Field, true, true, false)
+		if err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+		if tfr.Count() == 0 {
+			_ = tfr.Close()
+			continue
+		}
+		avg := q.AvgLen[c.Field]
+		if avg <= 0 {
+			avg = 1
+		}
+		df := float64(tfr.Count())
+		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
+		s.children = append(s.children, &bm25Searcher{
+			reader: tfr, field: c.Field, term: c.Term, weight: c.Weight * idf, idf: idf,
+			k1: q.Params.K1, b: q.Params.B, avgLen: avg, explain: options.Explain,
+		})
+		s.groups = append(s.groups, q.Groups[i])
+	}
+	return s, nil
+}
+
+// bm25Searcher walks one term's postings in one field.
+type bm25Searcher struct {
+	reader       bindex.TermFieldReader
+	tfd          bindex.TermFieldDoc
+	field, term  string
+	weight, idf  float64
+	k1, b        float64
+	avgLen       float64
+	explain      bool
+	currentScore float64
+}
+
+func (s *bm25Searcher) score(ctx *search.SearchContext, tm *bindex.TermFieldDoc) *search.DocumentMatch {
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = bindex.NewIndexInternalIDFrom(dm.IndexInternalID, tm.ID)
+	tf := float64(tm.Freq)
+	dl := 1.0
+	if tm.Norm > 0 {
+		dl = 1 / (tm.Norm * tm.Norm)
+	}
+	lenNorm := s.k1 * (1 - s.b + s.b*dl/s.avgLen)
+	dm.Score = s.weight * tf * (s.k1 + 1) / (tf + lenNorm)
+	if s.explain {
+		dm.Expl = &search.Explanation{
+			Value: dm.Score,
+			Message: fmt.Sprintf("bm25(%s:%s) = weight %.3f (idf %.3f) * tf %d * (k1+1) / (tf + k1*(1-b+b*dl %.0f/avgdl %.1f))",
+				s.field, s.term, s.weight, s.idf, tm.Freq, dl, s.avgLen),
+		}
+	}
+	return dm
+}
+
+func (s *bm25Searcher) next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	tm, err := s.reader.Next(s.tfd.Reset())
+	if err != nil || tm == nil {
+		return nil, err
+	}
+	return s.score(ctx, tm), nil
+}
+
+func (s *bm25Searcher) advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	tm, err := s.reader.Advance(id, s.tfd.Reset())
+	if err != nil || tm == nil {
+		return nil, err
+	}
+	return s.score(ctx, tm), nil
+}
+
+// sumSearcher is a disjunction whose score is the sum of its children's
+// scores times coord^coordExp.
+type sumSearcher struct {
+	children    []*bm25Searcher
+	groups      []int
+	nGroups     int
+	coordExp    float64
+	options     search.SearcherOptions
+	curr        []*search.DocumentMatch
+	initialized bool
+	seen        []bool
+}
+
+func (s *sumSearcher) init(ctx *search.SearchContext) error {
+	s.curr = make([]*search.DocumentMatch, len(s.children))
+	s.seen = make([]bool, s.nGroups+1)
+	for i, c := range s.children {
+		dm, err := c.next(ctx)
+		if err != nil {
+			return err
+		}
+		s.curr[i] = dm
+	}
+	s.initialized = true
+	return nil
+}
+
+func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if !s.initialized {
+		if err := s.init(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s.collect(ctx)
+}
+
+// collect builds the match for the smallest current document and moves the
+// children that were on it.
+func (s *sumSearcher) collect(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	var min bindex.IndexInternalID
+	for _, dm := range s.curr {
+		if dm != nil && (min == nil || dm.IndexInternalID.Compare(min) < 0) {
+			min = dm.IndexInternalID
+		}
+	}
+	if min == nil {
+		return nil, nil
+	}
+	rv := ctx.DocumentMatchPool.Get()
+	rv.IndexInternalID = append(rv.IndexInternalID[:0], min...)
+	for g := range s.seen {
+		s.seen[g] = false
+	}
+	matched := 0
+	sum := 0.0
+	var expl []*search.Explanation
+	for i, dm := range s.curr {
+		if dm == nil || !dm.IndexInternalID.Equals(rv.IndexInternalID) {
+			continue
+		}
+		sum += dm.Score
+		if g := s.groups[i]; g >= 0 && !s.seen[g] {
+			s.seen[g] = true
+			matched++
+		}
+		if s.options.Explain && dm.Expl != nil {
+			expl = append(expl, dm.Expl)
+		}
+		ctx.DocumentMatchPool.Put(dm)
+		next, err := s.children[i].next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.curr[i] = next
+	}
+	coord := 1.0
+	if s.coordExp != 0 && s.nGroups > 0 {
+		coord = math.Pow(float64(matched)/float64(s.nGroups), s.coordExp)
+	}
+	rv.Score = sum * coord
+	if s.options.Explain {
+		rv.Expl = &search.Explanation{
+			Value:    rv.Score,
+			Message:  fmt.Sprintf("sum of %d clauses %.4f * coord(%d/%d)^%.2f", len(expl), sum, matched, s.nGroups, s.coordExp),
+			Children: expl,
+		}
+	}
+	return rv, nil
+}
+
+func (s *sumSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	if !s.initialized {
+		if err := s.init(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for i, dm := range s.curr {
+		if dm == nil || dm.IndexInternalID.Compare(id) >= 0 {
+			continue
+		}
+		ctx.DocumentMatchPool.Put(dm)
+		next, err := s.children[i].advance(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		s.curr[i] = next
+	}
+	return s.collect(ctx)
+}
+
+func (s *sumSearcher) Close() error {
+	var first error
+	for _, c := range s.children {
+		if err := c.reader.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (s *sumSearcher) Weight() float64      { return 1 }
+func (s *sumSearcher) SetQueryNorm(float64) {}
+func (s *sumSearcher) Min() int             { return 0 }
+func (s *sumSearcher) Size() int            { return 64 + 128*len(s.children) }
+
+func (s *sumSearcher) Count() uint64 {
+	var n uint64
+	for _, c := range s.children {
+		n += c.reader.Count()
+	}
+	return n
+}
+
+func (s *sumSearcher) DocumentMatchPoolSize() int { return len(s.children) + 2 }

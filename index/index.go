@@ -1,0 +1,197 @@
+package index
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Index is an on-disk article index.
+type Index struct {
+	bleve bleve.Index
+
+	// the analyzers the index was built with, for query text
+	stem, exact, pairs analysis.Analyzer
+
+	mu    sync.RWMutex
+	stats fieldStats
+}
+
+// fieldStats are the collection statistics BM25 needs and bleve does not
+// keep: the number of documents indexed and the summed token counts of each
+// ranking field. They are updated after every batch and stored in the index.
+// Replacing an article adds its new length without removing the old one, so
+// heavy rewriting makes the averages drift slightly; a rebuild recomputes them.
+type fieldStats struct {
+	Docs   int64            `json:"docs"`
+	Tokens map[string]int64 `json:"tokens"`
+}
+
+var statsKey = []byte("bahth:fieldstats")
+
+// rankedFields are the fields whose lengths fieldStats sums.
+var rankedFields = []string{fieldText, fieldExact, fieldTitle, fieldTitleExact, fieldPairs}
+
+// Create makes a new empty index in dir, which must not exist, with Bahth's analyzers.
+func Create(dir string) (*Index, error) { return CreateWith(dir, Options{}) }
+
+// CreateWith makes a new empty index in dir with the given analyzers.
+func CreateWith(dir string, o Options) (*Index, error) {
+	if _, err := os.Stat(dir); err == nil {
+		return nil, fmt.Errorf("creating index: %s already exists", dir)
+	}
+	b, err := bleve.NewUsing(dir, newMapping(o), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("creating index in %s: %w", dir, err)
+	}
+	return newIndex(b)
+}
+
+func newIndex(b bleve.Index) (*Index, error) {
+	ix := &Index{bleve: b, stats: fieldStats{Tokens: map[string]int64{}}}
+	m := b.Mapping()
+	ix.stem = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldTitle))
+	ix.exact = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldExact))
+	ix.pairs = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldPairs))
+	if ix.stem == nil || ix.exact == nil || ix.pairs == nil {
+		b.Close()
+		return nil, fmt.Errorf("index %s: its analyzers are not registered in this build", b.Name())
+	}
+	return ix, nil
+}
+
+// Open opens an existing index.
+func Open(dir string) (*Index, error) {
+	b, err := bleve.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening index %s: %w", dir, err)
+	}
+	ix, err := newIndex(b)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := b.GetInternal(statsKey)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("opening index %s: reading statistics: %w", dir, err)
+	}
+	if raw != nil {
+		if err := json.Unmarshal(raw, &ix.stats); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("opening index %s: statistics: %w", dir, err)
+		}
+	}
+	return ix, nil
+}
+
+// OpenOrCreate opens dir if it holds an index and creates one otherwise.
+func OpenOrCreate(dir string) (*Index, error) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return Create(dir)
+	}
+	return Open(dir)
+}
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.bleve.Close() }
+
+// Count returns the number of articles.
+func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
+
+// document maps an article to the bleve document with its ranking fields.
+func (ix *Index) document(a Article) (*document.Document, error) {
+	data := map[string]interface{}{
+		"id":            a.ID,
+		fieldTitle:      a.Title,
+		fieldBody:       a.Body,
+		fieldExact:      a.Title + "\n" + a.Body,
+		fieldTitleExact: a.Title,
+		fieldPairs:      a.Title + "\n" + a.Body,
+		"section":       a.Section,
+		"source":        a.Source,
+		"url":           a.URL,
+	}
+	if !a.PublishedAt.IsZero() {
+		data["published_at"] = a.PublishedAt.Format(time.RFC3339)
+	}
+	doc := document.NewDocument(a.ID)
+	if err := ix.bleve.Mapping().MapDocument(doc, data); err != nil {
+		return nil, fmt.Errorf("mapping article %s: %w", a.ID, err)
+	}
+	doc.AddField(document.NewCompositeFieldWithIndexingOptions(fieldText, false,
+		[]string{fieldTitle, fieldBody}, nil, bindex.IndexField))
+	raw, err := json.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	doc.AddField(document.NewTextFieldWithIndexingOptions(sourceField, nil, raw, bindex.StoreField))
+	return doc, nil
+}
+
+// sourceField stores the whole article as JSON, returned with hits.
+const sourceField = "_source"
+
+// Add indexes articles in one batch (an article with an existing id
+// replaces it) and updates the ranking statistics.
+func (ix *Index) Add(articles []Article) error {
+	batch := ix.bleve.NewBatch()
+	docs := make([]*document.Document, 0, len(articles))
+	for _, a := range articles {
+		doc, err := ix.document(a)
+		if err != nil {
+			return err
+		}
+		if err := batch.IndexAdvanced(doc); err != nil {
+			return fmt.Errorf("article %s: %w", a.ID, err)
+		}
+		docs = append(docs, doc)
+	}
+	if err := ix.bleve.Batch(batch); err != nil {
+		return fmt.Errorf("indexing batch: %w", err)
+	}
+	// The documents were analyzed by the batch: read their field lengths.
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, doc := range docs {
+		ix.stats.Docs++
+		doc.VisitFields(func(f bindex.Field) {
+			for _, name := range rankedFields {
+				if f.Name() == name {
+					ix.stats.Tokens[name] += int64(f.AnalyzedLength())
+				}
+			}
+		})
+		doc.VisitComposite(func(f bindex.CompositeField) {
+			if f.Name() == fieldText {
+				ix.stats.Tokens[fieldText] += int64(f.AnalyzedLength())
+			}
+		})
+	}
+	raw, err := json.Marshal(ix.stats)
+	if err != nil {
+		return err
+	}
+	return ix.bleve.SetInternal(statsKey, raw)
+}
+
+// avgLengths returns the mean token count of each ranking field.
+func (ix *Index) avgLengths() map[string]float64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	m := make(map[string]float64, len(ix.stats.Tokens))
+	for f, n := range ix.stats.Tokens {
+		if ix.stats.Docs > 0 {
+			m[f] = float64(n) / float64(ix.stats.Docs)
+		}
+	}
+	return m
+}

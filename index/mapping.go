@@ -1,0 +1,83 @@
+package index
+
+import (
+	"github.com/bahth/bahth/analyzer"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Field names in the bleve index.
+const (
+	fieldTitle      = "title" // stemmed, stored, term vectors for snippets
+	fieldBody       = "body"  // stemmed, stored, term vectors for snippets
+	fieldText       = "text"  // composite of title and body (stemmed): the main ranking field
+	fieldExact      = "exact" // title and body, normalized but unstemmed
+	fieldTitleExact = "title_exact"
+	fieldPairs      = "pairs" // adjacent stem pairs of title and body
+)
+
+// SchemaVersion changes whenever the mapping below changes meaning.
+const SchemaVersion = 1
+
+// Options choose the analyzers of a new index. The zero value is Bahth's
+// analysis; other analyzers exist for ablations and comparisons.
+type Options struct {
+	Analyzer      string // stemmed fields (title, body, text); default ar_news_v1
+	ExactAnalyzer string // unstemmed fields (exact, title_exact); default ar_exact_v1
+	PairsAnalyzer string // the pairs field; default ar_pairs_v1
+}
+
+func newMapping(o Options) *mapping.IndexMappingImpl {
+	if o.Analyzer == "" {
+		o.Analyzer = analyzer.News
+	}
+	if o.PairsAnalyzer == "" {
+		o.PairsAnalyzer = analyzer.Pairs
+	}
+	if o.ExactAnalyzer == "" {
+		o.ExactAnalyzer = analyzer.Exact
+	}
+	text := func(an string, store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = an
+		f.Store = store
+		f.IncludeTermVectors = store
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.IncludeInAll = false
+		return f
+	}
+	doc := bleve.NewDocumentMapping()
+	doc.AddFieldMappingsAt(fieldTitle, text(o.Analyzer, true))
+	doc.AddFieldMappingsAt(fieldBody, text(o.Analyzer, true))
+	doc.AddFieldMappingsAt(fieldExact, text(o.ExactAnalyzer, false))
+	doc.AddFieldMappingsAt(fieldTitleExact, text(o.ExactAnalyzer, false))
+	doc.AddFieldMappingsAt(fieldPairs, text(o.PairsAnalyzer, false))
+	doc.AddFieldMappingsAt("section", kw())
+	doc.AddFieldMappingsAt("source", kw())
+	url := kw()
+	url.Index = false
+	url.Store = true
+	url.DocValues = false
+	doc.AddFieldMappingsAt("url", url)
+	date := bleve.NewDateTimeFieldMapping()
+	date.IncludeInAll = false
+	doc.AddFieldMappingsAt("published_at", date)
+	all := bleve.NewDocumentDisabledMapping()
+	doc.AddSubDocumentMapping("_all", all)
+	doc.Dynamic = false
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = o.Analyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m
+}
