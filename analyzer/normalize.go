@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -59,8 +61,11 @@ import (
 // ligatures ﷺ U+FDFA, ﷻ U+FDFB and ﷽ U+FDFD expand to whole phrases; the
 // tokenizer treats them as separators, so they never reach this filter.
 //
-// Latin script: lowercased and accent-folded (é -> e, ß -> ss, æ -> ae,
-// ø -> o); other scripts are lowercased.
+// Other scripts (Latin above all): compatibility-decomposed, combining
+// marks dropped and lowercased (é -> e, Å -> a, ﬁ -> fi), with the letters
+// that have no decomposition spelled out (ß -> ss, æ -> ae, ø -> o), until
+// nothing changes. Decomposed input (e + U+0301, و + U+0654 hamza above) is
+// composed (NFC) first, so it folds like the composed letter.
 type NormalizeFilter struct{}
 
 // Filter normalizes every token's term, drops tokens whose term becomes
@@ -136,6 +141,11 @@ const (
 
 // appendNormalized appends the normalized form of src to dst.
 func appendNormalized(dst, src []byte) []byte {
+	if hasCombining(src) {
+		// و + U+0654 is ؤ, ا + U+0653 is آ, e + U+0301 is é: compose first,
+		// so that decomposed spellings fold like the composed ones.
+		src = norm.NFC.Bytes(src)
+	}
 	start := len(dst)
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -156,6 +166,17 @@ func appendNormalized(dst, src []byte) []byte {
 		dst = appendRune(dst, start, r)
 	}
 	return dst
+}
+
+// hasCombining reports U+0300–U+036F (Latin combining marks) and
+// U+0653–U+0655 (Arabic maddah and hamza above and below).
+func hasCombining(b []byte) bool {
+	for i := 0; i+1 < len(b); i++ {
+		if c := b[i]; c == 0xCC || c == 0xCD || (c == 0xD9 && b[i+1] >= 0x93 && b[i+1] <= 0x95) {
+			return true
+		}
+	}
+	return false
 }
 
 // appendRune appends the normalized form of one non-ASCII rune; start is where
@@ -213,13 +234,21 @@ func appendRune(dst []byte, start int, r rune) []byte {
 			}
 		}
 		return dst
-	case r < 0x0250:
-		if f, ok := latinFold[r]; ok {
+	default:
+		f := foldOther(r)
+		if len(f) == utf8.RuneLen(r) && f == string(r) {
 			return append(dst, f...)
 		}
-		return utf8.AppendRune(dst, unicode.ToLower(r))
-	default:
-		return utf8.AppendRune(dst, unicode.ToLower(r))
+		// The fold may produce Arabic letters (ٷ U+0677 -> ۇ + ٴ), which
+		// fold in turn.
+		for _, x := range f {
+			if x == r || x < utf8.RuneSelf {
+				dst = utf8.AppendRune(dst, x)
+			} else {
+				dst = appendRune(dst, start, x)
+			}
+		}
+		return dst
 	}
 }
 
@@ -243,30 +272,43 @@ func isPresentationForm(r rune) bool {
 	return (r >= 0xFB50 && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFE) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
-// latinFold maps the accented letters of Latin-1 Supplement, Latin Extended-A
-// and Latin Extended-B to lowercase ASCII, built once from their canonical
-// decompositions plus the letters that have none (ß, æ, ø, ...).
-var latinFold = func() map[rune]string {
-	special := map[rune]string{
-		'ß': "ss", 'Æ': "ae", 'æ': "ae", 'Ø': "o", 'ø': "o", 'Œ': "oe", 'œ': "oe",
-		'Đ': "d", 'đ': "d", 'Ł': "l", 'ł': "l", 'Þ': "th", 'þ': "th", 'Ð': "d", 'ð': "d",
-		'ı': "i", 'Ħ': "h", 'ħ': "h",
+// foldOther folds a rune of another script: its compatibility decomposition
+// without combining marks, lowercased, with the letters that have no
+// decomposition spelled out (ß -> ss, æ -> ae, ø -> o ...), repeated until
+// nothing changes, so that normalizing twice changes nothing (ẞ -> ß -> ss,
+// Å U+212B -> a). The result is cached per rune.
+func foldOther(r rune) string {
+	if v, ok := foldCache.Load(r); ok {
+		return v.(string)
 	}
-	m := make(map[rune]string)
-	for r := rune(0xC0); r < 0x250; r++ {
-		if s, ok := special[r]; ok {
-			m[r] = s
-			continue
-		}
-		var base []rune
-		for _, d := range norm.NFD.String(string(r)) {
-			if !unicode.Is(unicode.Mn, d) {
-				base = append(base, unicode.ToLower(d))
+	out := string(r)
+	for range 4 {
+		var b strings.Builder
+		for _, x := range norm.NFKD.String(out) {
+			switch {
+			case unicode.Is(unicode.Mn, x), x == ',':
+			case x < utf8.RuneSelf:
+				b.WriteRune(unicode.ToLower(x))
+			default:
+				x = unicode.ToLower(x)
+				if sp, ok := foldSpecial[x]; ok {
+					b.WriteString(sp)
+				} else {
+					b.WriteRune(x)
+				}
 			}
 		}
-		if len(base) == 1 && base[0] < utf8.RuneSelf {
-			m[r] = string(base)
+		if b.String() == out {
+			break
 		}
+		out = b.String()
 	}
-	return m
-}()
+	foldCache.Store(r, out)
+	return out
+}
+
+var foldCache sync.Map
+
+var foldSpecial = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'ø': "o", 'œ': "oe", 'đ': "d", 'ł': "l", 'þ': "th", 'ð': "d", 'ı': "i", 'ħ': "h",
+}

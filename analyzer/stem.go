@@ -37,7 +37,7 @@ func stemEnglish(term []byte) []byte {
 }
 
 // StemArabic is a light stemmer for normalized Arabic words (see Normalize).
-// It returns a subslice of term, never a copy. The steps, in order; after
+// It returns a subslice of term (or the shared word الله for لله), never a copy. The steps, in order; after
 // each one a protected word (see protectedWords) stops the stemmer:
 //
 //  1. Conjunction: one leading و (U+0648) is removed when at least 3 letters
@@ -78,8 +78,11 @@ func StemArabic(term []byte) []byte {
 	if protected(w) {
 		return w
 	}
+	if isAllah(w) {
+		return allah
+	}
 	// 1. conjunction و
-	if hasPrefix(w, "و") && letters(w) >= 4 && !hasAnyPrefix(w, wawStems) {
+	if hasPrefix(w, "و") && letters(w) >= 4 && !hasPrefix(w, "وال") && !hasAnyPrefix(w, wawStems) {
 		w = w[len("و"):]
 		if protected(w) {
 			return w
@@ -102,20 +105,23 @@ func StemArabic(term []byte) []byte {
 		return w
 	}
 	// 3. bare ب ل ك and the future marker س
-	if !stripped && letters(w) >= 5 {
-		switch {
-		case (hasPrefix(w, "ب") || hasPrefix(w, "ل") && !hasPrefix(w[2:], "ا") || hasPrefix(w, "ك")) && !hasAnyPrefix(w, clingStems):
-			w = w[2:]
-		case hasPrefix(w, "س") && (hasPrefix(w[2:], "ي") || hasPrefix(w[2:], "ت") || hasPrefix(w[2:], "ن") || hasPrefix(w[2:], "ا")) &&
-			!hasSuffix(w, "ه") && !hasSuffix(w, "ات") && !hasSuffix(w, "ي"):
-			w = w[2:]
-		}
-		if protected(w) {
-			return w
-		}
+	cling := hasPrefix(w, "ب") || hasPrefix(w, "ل") && !hasPrefix(w[2:], "ا") || hasPrefix(w, "ك")
+	switch {
+	case stripped:
+	case cling && len(w) > 2 && protected(w[2:]): // بغزة، لإيران
+		return w[2:]
+	case letters(w) < 5:
+	case cling && !hasAnyPrefix(w, clingStems):
+		w = w[2:]
+	case hasPrefix(w, "س") && (hasPrefix(w[2:], "ي") || hasPrefix(w[2:], "ت") || hasPrefix(w[2:], "ن") || hasPrefix(w[2:], "ا")) &&
+		!hasSuffix(w, "ه") && !hasSuffix(w, "ات") && !hasAnyPrefix(w, sinStems):
+		w = w[2:]
+	}
+	if protected(w) {
+		return w
 	}
 	// 4. the alef of tanween fath (عامًا -> عام, رسميًا -> رسمي -> رسم, سوريا -> سوري)
-	if hasSuffix(w, "ا") && letters(w) >= 3 && !hasSuffix(w, "ها") && !hasSuffix(w, "نا") && !hasSuffix(w, "ما") {
+	if hasSuffix(w, "ا") && letters(w) >= 3 && !hasSuffix(w, "ها") && !hasSuffix(w, "نا") && !hasSuffix(w, "هما") && !hasSuffix(w, "كما") {
 		w = w[:len(w)-len("ا")]
 		if protected(w) {
 			return w
@@ -155,21 +161,25 @@ func StemArabic(term []byte) []byte {
 }
 
 var (
-	articles           = []string{"ال", "وال", "بال", "كال", "فال", "لل"}
+	articles           = []string{"ال", "وال", "بال", "كال", "فال", "لل", "فلل", "ولل"}
 	pronounSuffixes    = []string{"هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ه"}
 	inflectionSuffixes = []string{"يات", "يون", "يين", "ات", "ون", "ين", "ان", "يه", "ي", "ه"}
 )
 
 // protectedWords are names and common words that light stemming breaks,
 // normalized. A stem that reaches one of them stops there.
+//
+// Names are listed without the article: ال is stripped before the list is
+// consulted, so السودان، بالسودان and السوداني all become سودان. Only الله is
+// listed whole, since its ال is part of the word (له is a different word).
 var protectedWords = set(`
-الله لبنان غزه عمان ايران سودان السودان وزاره وزارات وزير وزراء واشنطن
-اليمن يمن اليابان يابان عثمان رمضان سليمان طهران عمران ابان
-فلسطين البحرين بحرين الصين صين تونس
-اسرءيل القدس قطر مصر العراق عراق الهند هند فرنسا
-الامارات امارات السعوديه سعوديه الكويت كويت الاردن اردن المغرب مغرب الجزاءر جزاءر
+الله لبنان غزه عمان ايران سودان وزاره وزارات وزير وزراء واشنطن
+يمن يابان عثمان رمضان سليمان طهران عمران ابان
+فلسطين بحرين صين تونس
+اسرءيل قدس قطر مصر عراق هند فرنسا
+امارات سعوديه كويت اردن مغرب جزاءر
 افغانستان باكستان كازاخستان اذربيجان
-بيان مكان زمان سلطان ميدان انسان برلمان البرلمان
+بيان مكان زمان سلطان ميدان انسان برلمان
 `)
 
 // wawStems are common stems that start with a root و, so a leading و there
@@ -184,9 +194,16 @@ var wawStems = strings.Fields(`
 // that letter is not a clinging preposition.
 var clingStems = strings.Fields(`
 برنامج برامج بلد بلاد بحث بحر بحير بطول بنك بنوك بيت بيوت بيع بيان بعد بدء بداي بدا بريطان بريد
-بطاق بطال بناء بني بيء بغداد بيروت برلين بكين بلجيك برازيل باكستان بنغلاد بورص بترول بلغ بلوغ
+بطاق بطال بناء بني بءه بغداد بيروت برلين بكين بلجيك برازيل باكستان بنغلاد بورص بترول بلغ بلوغ
 لبنان لغه لغات لجن لقاء لحظ لعب لاعب لقب لون لحم ليبيا ليل لندن لواء لوح لاجء
-كتاب كتب كبير كبار كلم كلي كرة كره كاس كاتب كامل كميه كهرب كنيس كورون كوري كندا كاليفورن
+كتاب كتب كبير كبار كلم كلي كره كاس كاتب كامل كميه كهرب كنيس كورون كوري كندا كاليفورن
+`)
+
+// sinStems are common stems that start with a root س followed by one of the
+// imperfect prefixes, so the س is not the future marker (سياسة، سيارة، سيطرة).
+var sinStems = strings.Fields(`
+سياس سيار سياد سيطر سيد سيف سيول سينا سيناريو سيرك سيليكون ستار ستين ستوديو ستراتيج
+سنو سنه سنين سنغافور سنت سنم ساع ساح ساب سال سام سان ساد ساق ساك ساف سار
 `)
 
 func set(s string) map[string]struct{} {
@@ -195,6 +212,25 @@ func set(s string) map[string]struct{} {
 		m[w] = struct{}{}
 	}
 	return m
+}
+
+var allah = []byte("الله")
+
+// isAllah reports الله and لله with up to two clinging letters before them
+// (والله، بالله، فلله، ولله), so none of them becomes the junk stem له.
+func isAllah(w []byte) bool {
+	for i := 0; i <= 2; i++ {
+		rest := w[min(len(w), 2*i):]
+		if string(rest) == "الله" || string(rest) == "لله" {
+			for j := 0; j < i; j++ {
+				if !strings.Contains("وفبلك", string(w[2*j:2*j+2])) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func protected(w []byte) bool {

@@ -62,8 +62,6 @@ func classify(r rune) class {
 		return asciiClass[r]
 	}
 	switch {
-	case r >= 0x0621 && r <= 0x064A && r != 0x0640:
-		return clArabic
 	case r == 0x0640 || isMark(r) || isInvisible(r):
 		return clJoin
 	case (r >= 0x0660 && r <= 0x0669) || (r >= 0x06F0 && r <= 0x06F9):
@@ -72,10 +70,15 @@ func classify(r rune) class {
 		return clNumSep
 	case r == 0xFDFA || r == 0xFDFB || r == 0xFDFD:
 		return clSep
-	case r >= 0x0671 && r <= 0x06D5, r >= 0x06EE && r <= 0x06FF, r >= 0x0750 && r <= 0x077F,
-		r >= 0x08A0 && r <= 0x08FF && unicode.IsLetter(r),
-		(r >= 0xFB50 && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFC) && unicode.IsLetter(r):
-		return clArabic
+	case r >= 0x0600 && r <= 0x06FF, r >= 0x0750 && r <= 0x077F, r >= 0x08A0 && r <= 0x08FF,
+		r >= 0xFB50 && r <= 0xFDFF, r >= 0xFE70 && r <= 0xFEFC:
+		switch {
+		case unicode.IsLetter(r):
+			return clArabic
+		case unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me):
+			return clJoin
+		}
+		return clSep // ، ؛ ؟ ٪ ۔ and other Arabic punctuation
 	case unicode.IsLetter(r):
 		return clLetter
 	case unicode.IsDigit(r):
