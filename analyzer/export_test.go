@@ -2,6 +2,6 @@ package analyzer
 
 // Unexported lists that tests in package analyzer_test check.
 var (
-	WawStems   = wawStems
-	ClingStems = clingStems
+	WawStems   = wawStems.list
+	ClingStems = clingStems.list
 )

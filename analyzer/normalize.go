@@ -71,16 +71,21 @@ type NormalizeFilter struct{}
 // Filter normalizes every token's term, drops tokens whose term becomes
 // empty (a token of marks alone), and never moves offsets.
 func (NormalizeFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
-	// One shared buffer for the rewritten terms of the whole stream.
+	// One shared buffer for the rewritten terms of the whole stream, sized
+	// for all of them; a term that outgrows it (a ligature) gets a new one.
 	var buf []byte
 	out := input[:0]
-	for _, tok := range input {
+	for i, tok := range input {
 		if !needsNormalizing(tok.Term) {
 			out = append(out, tok)
 			continue
 		}
-		if cap(buf)-len(buf) < len(tok.Term)+8 {
-			buf = make([]byte, 0, max(4096, 2*len(tok.Term)+8))
+		if cap(buf)-len(buf) < 2*len(tok.Term)+8 {
+			rest := 0
+			for _, t := range input[i:] {
+				rest += len(t.Term)
+			}
+			buf = make([]byte, 0, rest+2*len(tok.Term)+8)
 		}
 		start := len(buf)
 		buf = appendNormalized(buf, tok.Term)
@@ -115,7 +120,7 @@ func needsNormalizing(term []byte) bool {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRune(term[i:])
+		r, size := decode(term, i)
 		switch {
 		case r == 'أ', r == 'إ', r == 'آ', r == 'ؤ', r == 'ئ', r == 'ة', r == 'ى':
 			return true
@@ -161,7 +166,7 @@ func appendNormalized(dst, src []byte) []byte {
 			}
 			continue
 		}
-		r, size := utf8.DecodeRune(src[i:])
+		r, size := decode(src, i)
 		i += size
 		dst = appendRune(dst, start, r)
 	}

@@ -53,8 +53,8 @@ func stemEnglish(term []byte) []byte {
 //     marker س (U+0633) before an imperfect prefix ي ت ن ا when at least 4
 //     letters remain and the word does not end like a noun (ه، ات، ي).
 //  4. The alef of tanween fath, which normalization leaves when it removes
-//     the tanween (عامًا -> عام, رسميًا -> رسمي, شيئًا -> شء), when at least 2
-//     letters remain and the word does not end in the pronouns ها، نا or in ما.
+//     the tanween (عامًا -> عام, رسميًا -> رسمي, شيئًا -> شء), when at least 3
+//     letters remain, or 2 after a hamza (so نشأ, folded to نشا, keeps its alef) and the word does not end in the pronouns ها، نا or in ما.
 //     Country names in ـيا then meet their adjectives (سوريا -> سوري -> سور).
 //  5. Pronoun suffixes, longest first: هما كما هم هن كم كن نا ها ه, when at
 //     least 3 letters remain; a ت left at the end is the teh marbuta that
@@ -81,9 +81,11 @@ func StemArabic(term []byte) []byte {
 	if isAllah(w) {
 		return allah
 	}
+	// n counts letters; every affix below is made of two-byte Arabic letters.
+	n := letters(w)
 	// 1. conjunction و
-	if hasPrefix(w, "و") && letters(w) >= 4 && !hasPrefix(w, "وال") && !hasAnyPrefix(w, wawStems) {
-		w = w[len("و"):]
+	if n >= 4 && hasPrefix(w, "و") && !hasPrefix(w, "وال") && !wawStems.match(w) {
+		w, n = w[2:], n-1
 		if protected(w) {
 			return w
 		}
@@ -95,13 +97,13 @@ func StemArabic(term []byte) []byte {
 		if len(p) > len("ال") {
 			min = 3 // والده is و + والد, not وال + ده
 		}
-		if hasPrefix(w, p) && letters(w)-letters([]byte(p)) >= min {
-			w = w[len(p):]
+		if n-len(p)/2 >= min && hasPrefix(w, p) {
+			w, n = w[len(p):], n-len(p)/2
 			stripped = true
 			break
 		}
 	}
-	if protected(w) {
+	if stripped && protected(w) {
 		return w
 	}
 	// 3. bare ب ل ك and the future marker س
@@ -110,29 +112,30 @@ func StemArabic(term []byte) []byte {
 	case stripped:
 	case cling && len(w) > 2 && protected(w[2:]): // بغزة، لإيران
 		return w[2:]
-	case letters(w) < 5:
-	case cling && !hasAnyPrefix(w, clingStems):
-		w = w[2:]
+	case n < 5:
+	case cling && !clingStems.match(w):
+		w, n = w[2:], n-1
 	case hasPrefix(w, "س") && (hasPrefix(w[2:], "ي") || hasPrefix(w[2:], "ت") || hasPrefix(w[2:], "ن") || hasPrefix(w[2:], "ا")) &&
-		!hasSuffix(w, "ه") && !hasSuffix(w, "ات") && !hasAnyPrefix(w, sinStems):
-		w = w[2:]
+		!hasSuffix(w, "ه") && !hasSuffix(w, "ات") && !sinStems.match(w):
+		w, n = w[2:], n-1
 	}
-	if protected(w) {
+	if len(w) < len(term) && protected(w) {
 		return w
 	}
 	// 4. the alef of tanween fath (عامًا -> عام, رسميًا -> رسمي -> رسم, سوريا -> سوري)
-	if hasSuffix(w, "ا") && letters(w) >= 3 && !hasSuffix(w, "ها") && !hasSuffix(w, "نا") && !hasSuffix(w, "هما") && !hasSuffix(w, "كما") {
-		w = w[:len(w)-len("ا")]
+	if hasSuffix(w, "ا") && (n >= 4 || n >= 3 && hasSuffix(w, "ءا")) &&
+		!hasSuffix(w, "ها") && !hasSuffix(w, "نا") && !hasSuffix(w, "هما") && !hasSuffix(w, "كما") {
+		w, n = w[:len(w)-2], n-1
 		if protected(w) {
 			return w
 		}
 	}
 	// 5. pronoun suffixes
 	for _, s := range pronounSuffixes {
-		if hasSuffix(w, s) && letters(w)-letters([]byte(s)) >= 3 {
-			w = w[:len(w)-len(s)]
-			if hasSuffix(w, "ت") && letters(w) >= 4 {
-				w = w[:len(w)-len("ت")]
+		if n-len(s)/2 >= 3 && hasSuffix(w, s) {
+			w, n = w[:len(w)-len(s)], n-len(s)/2
+			if n >= 4 && hasSuffix(w, "ت") {
+				w, n = w[:len(w)-2], n-1
 			}
 			if protected(w) {
 				return w
@@ -144,10 +147,10 @@ func StemArabic(term []byte) []byte {
 	for round := 0; round < 2; round++ {
 		cut := false
 		for _, s := range inflectionSuffixes {
-			if hasSuffix(w, s) && letters(w)-letters([]byte(s)) >= 3 {
-				w = w[:len(w)-len(s)]
-				if (s == "ان" || s == "ين") && hasSuffix(w, "ت") && letters(w) >= 4 {
-					w = w[:len(w)-len("ت")]
+			if n-len(s)/2 >= 3 && hasSuffix(w, s) {
+				w, n = w[:len(w)-len(s)], n-len(s)/2
+				if (s == "ان" || s == "ين") && n >= 4 && hasSuffix(w, "ت") {
+					w, n = w[:len(w)-2], n-1
 				}
 				cut = true
 				break
@@ -184,7 +187,7 @@ var protectedWords = set(`
 
 // wawStems are common stems that start with a root و, so a leading و there
 // is not the conjunction (a prefix match: وزير covers وزيره).
-var wawStems = strings.Fields(`
+var wawStems = newPrefixSet(`
 وزير وزرا وزار وطن وقت وضع وصل وصول وفد وسط وعد وقف وقع واقع وصف وجه وجد وجود
 ولد ولاد وزن ورد وكال وكيل ولاي ولي وثيق وثاء ورق وحد وحيد وفا وفق وادي وسيل وساء
 وظيف وظاء ورش وباء وعي وقود وجب واجب وصي وهب وراث وراء وحش وتر ودي وزع وكر
@@ -192,16 +195,16 @@ var wawStems = strings.Fields(`
 
 // clingStems are common stems that start with ب، ل or ك as a root letter, so
 // that letter is not a clinging preposition.
-var clingStems = strings.Fields(`
+var clingStems = newPrefixSet(`
 برنامج برامج بلد بلاد بحث بحر بحير بطول بنك بنوك بيت بيوت بيع بيان بعد بدء بداي بدا بريطان بريد
 بطاق بطال بناء بني بءه بغداد بيروت برلين بكين بلجيك برازيل باكستان بنغلاد بورص بترول بلغ بلوغ
-لبنان لغه لغات لجن لقاء لحظ لعب لاعب لقب لون لحم ليبيا ليل لندن لواء لوح لاجء
+لبنان لغه لغات لجنه لجان لقاء لحظ لعب لاعب لقب لون لحم ليبيا ليل لندن لواء لوح لاجء
 كتاب كتب كبير كبار كلم كلي كره كاس كاتب كامل كميه كهرب كنيس كورون كوري كندا كاليفورن
 `)
 
 // sinStems are common stems that start with a root س followed by one of the
 // imperfect prefixes, so the س is not the future marker (سياسة، سيارة، سيطرة).
-var sinStems = strings.Fields(`
+var sinStems = newPrefixSet(`
 سياس سيار سياد سيطر سيد سيف سيول سينا سيناريو سيرك سيليكون ستار ستين ستوديو ستراتيج
 سنو سنه سنين سنغافور سنت سنم ساع ساح ساب سال سام سان ساد ساق ساك ساف سار
 `)
@@ -234,8 +237,47 @@ func isAllah(w []byte) bool {
 }
 
 func protected(w []byte) bool {
+	if len(w) >= len(protectedLen) || !protectedLen[len(w)] {
+		return false
+	}
 	_, ok := protectedWords[string(w)]
 	return ok
+}
+
+// protectedLen[n] says whether a protected word is n bytes long: most words
+// are not, and a length check is cheaper than hashing them.
+var protectedLen = func() (l [64]bool) {
+	for w := range protectedWords {
+		l[len(w)] = true
+	}
+	return l
+}()
+
+// prefixSet is a list of stems matched as prefixes, indexed by their first
+// two letters.
+type prefixSet struct {
+	list  []string
+	byTwo map[string][]string
+}
+
+func newPrefixSet(s string) prefixSet {
+	p := prefixSet{list: strings.Fields(s), byTwo: map[string][]string{}}
+	for _, w := range p.list {
+		p.byTwo[w[:4]] = append(p.byTwo[w[:4]], w)
+	}
+	return p
+}
+
+func (p prefixSet) match(w []byte) bool {
+	if len(w) < 4 {
+		return false
+	}
+	for _, s := range p.byTwo[string(w[:4])] {
+		if hasPrefix(w, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // ProtectedWords returns the protected list, normalized, in no particular order.
@@ -247,16 +289,29 @@ func ProtectedWords() []string {
 	return out
 }
 
-func hasPrefix(w []byte, p string) bool { return len(w) >= len(p) && string(w[:len(p)]) == p }
-func hasSuffix(w []byte, s string) bool { return len(w) >= len(s) && string(w[len(w)-len(s):]) == s }
-
-func hasAnyPrefix(w []byte, ps []string) bool {
-	for _, p := range ps {
-		if hasPrefix(w, p) {
-			return true
+func hasPrefix(w []byte, p string) bool {
+	if len(w) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if w[i] != p[i] {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// hasSuffix compares from the end, where words differ most.
+func hasSuffix(w []byte, s string) bool {
+	if len(w) < len(s) {
+		return false
+	}
+	for i, j := len(w)-1, len(s)-1; j >= 0; i, j = i-1, j-1 {
+		if w[i] != s[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // letters counts runes; normalized Arabic letters are two bytes each.

@@ -61,6 +61,9 @@ func classify(r rune) class {
 	if r < utf8.RuneSelf {
 		return asciiClass[r]
 	}
+	if (r >= 0x0621 && r <= 0x063A) || (r >= 0x0641 && r <= 0x064A) {
+		return clArabic // the common case first
+	}
 	switch {
 	case r == 0x0640 || isMark(r) || isInvisible(r):
 		return clJoin
@@ -89,18 +92,25 @@ func classify(r rune) class {
 	return clSep
 }
 
+// decode returns the rune at b[i] and its length, with fast paths for
+// ASCII and the two-byte sequences of Arabic script.
 func decode(b []byte, i int) (rune, int) {
-	if c := b[i]; c < utf8.RuneSelf {
+	c := b[i]
+	if c < utf8.RuneSelf {
 		return rune(c), 1
+	}
+	if c >= 0xC2 && c < 0xE0 && i+1 < len(b) && b[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(b[i+1]&0x3F), 2
 	}
 	return utf8.DecodeRune(b[i:])
 }
 
 // Tokenize implements analysis.Tokenizer.
 func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	// One backing array for all tokens: a word every ~6 bytes in Arabic prose.
-	toks := make([]analysis.Token, 0, len(input)/6+1)
-	rv := make(analysis.TokenStream, 0, len(input)/6+1)
+	// One backing array for all tokens: Arabic news has a word every ~11
+	// bytes (stop words included).
+	toks := make([]analysis.Token, 0, len(input)/9+1)
+	rv := make(analysis.TokenStream, 0, len(input)/9+1)
 	pos := 0
 	i := 0
 	for i < len(input) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -24,6 +25,9 @@ type Index struct {
 
 	mu    sync.RWMutex
 	stats fieldStats
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // fieldStats are the collection statistics BM25 needs and bleve does not
@@ -39,7 +43,7 @@ type fieldStats struct {
 var statsKey = []byte("bahth:fieldstats")
 
 // rankedFields are the fields whose lengths fieldStats sums.
-var rankedFields = []string{fieldText, fieldExact, fieldTitle, fieldTitleExact, fieldPairs}
+var rankedFields = []string{fieldText, fieldExact, fieldTitle, fieldTitleExact, fieldPairs, fieldLead}
 
 // Create makes a new empty index in dir, which must not exist, with Bahth's analyzers.
 func Create(dir string) (*Index, error) { return CreateWith(dir, Options{}) }
@@ -101,8 +105,11 @@ func OpenOrCreate(dir string) (*Index, error) {
 	return Open(dir)
 }
 
-// Close releases the index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+// Close releases the index; closing it again does nothing.
+func (ix *Index) Close() error {
+	ix.closeOnce.Do(func() { ix.closeErr = ix.bleve.Close() })
+	return ix.closeErr
+}
 
 // Count returns the number of articles.
 func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
@@ -116,6 +123,7 @@ func (ix *Index) document(a Article) (*document.Document, error) {
 		fieldExact:      a.Title + "\n" + a.Body,
 		fieldTitleExact: a.Title,
 		fieldPairs:      a.Title + "\n" + a.Body,
+		fieldLead:       lead(a.Body),
 		"section":       a.Section,
 		"source":        a.Source,
 		"url":           a.URL,
@@ -135,6 +143,29 @@ func (ix *Index) document(a Article) (*document.Document, error) {
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(sourceField, nil, raw, bindex.StoreField))
 	return doc, nil
+}
+
+// leadWords is how many words of the body make its lead.
+const leadWords = 40
+
+// lead returns the first leadWords words of the body.
+func lead(body string) string {
+	n := 0
+	inWord := false
+	for i, r := range body {
+		if unicode.IsSpace(r) {
+			if inWord {
+				n++
+				if n == leadWords {
+					return body[:i]
+				}
+			}
+			inWord = false
+		} else {
+			inWord = true
+		}
+	}
+	return body
 }
 
 // sourceField stores the whole article as JSON, returned with hits.

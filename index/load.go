@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -8,8 +9,10 @@ import (
 )
 
 // LoadFile indexes every article of a JSON Lines file (plain, .gz, or "-"
-// for stdin) in batches and returns how many were indexed. The first
-// malformed line stops it with an error naming FILE:LINE.
+// for stdin) in batches and returns how many were indexed. A malformed line
+// is skipped and the rest still loads; the returned error then names each
+// rejected line as FILE:LINE: reason (wrapping ErrInvalidArticle). An error
+// reading the file or writing the index stops the load.
 func (ix *Index) LoadFile(path string) (int, error) {
 	return ix.load(path, func(fn func(int, []byte) error) error { return corpus.Lines(path, fn) })
 }
@@ -23,6 +26,7 @@ func (ix *Index) load(name string, lines func(func(int, []byte) error) error) (i
 	const batchSize = 500
 	batch := make([]Article, 0, batchSize)
 	n := 0
+	var rejected []error
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -37,7 +41,8 @@ func (ix *Index) load(name string, lines func(func(int, []byte) error) error) (i
 	err := lines(func(line int, text []byte) error {
 		a, err := ParseArticle(text)
 		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, line, err)
+			rejected = append(rejected, fmt.Errorf("%s:%d: %w", name, line, err))
+			return nil
 		}
 		batch = append(batch, a)
 		if len(batch) == batchSize {
@@ -45,8 +50,14 @@ func (ix *Index) load(name string, lines func(func(int, []byte) error) error) (i
 		}
 		return nil
 	})
+	if err == nil {
+		err = flush()
+	}
 	if err != nil {
 		return n, err
 	}
-	return n, flush()
+	if len(rejected) > 0 {
+		return n, fmt.Errorf("%d lines rejected: %w", len(rejected), errors.Join(rejected...))
+	}
+	return n, nil
 }

@@ -15,6 +15,7 @@ const (
 	fieldExact      = "exact" // title and body, normalized but unstemmed
 	fieldTitleExact = "title_exact"
 	fieldPairs      = "pairs" // adjacent stem pairs of title and body
+	fieldLead       = "lead"  // the first words of the body (stemmed): news puts the story there
 )
 
 // SchemaVersion changes whenever the mapping below changes meaning.
@@ -59,6 +60,7 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fieldExact, text(o.ExactAnalyzer, false))
 	doc.AddFieldMappingsAt(fieldTitleExact, text(o.ExactAnalyzer, false))
 	doc.AddFieldMappingsAt(fieldPairs, text(o.PairsAnalyzer, false))
+	doc.AddFieldMappingsAt(fieldLead, text(o.Analyzer, false))
 	doc.AddFieldMappingsAt("section", kw())
 	doc.AddFieldMappingsAt("source", kw())
 	url := kw()

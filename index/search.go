@@ -24,6 +24,7 @@ type Ranking struct {
 	TitleExact float64 // extra weight of unstemmed matches in the title
 	Coord      float64 // exponent of the fraction of query terms matched
 	Pairs      float64 // weight of adjacent query stems found adjacent in title+body
+	Lead       float64 // extra weight of stemmed matches in the body's first words
 }
 
 // DefaultRanking is the ranking measured in docs/relevance.md.
@@ -111,6 +112,7 @@ func (ix *Index) buildQuery(text string, r Ranking) *scoreQuery {
 	for g, t := range stems {
 		add(fieldText, t.term, r.Text*float64(t.n), g)
 		add(fieldTitle, t.term, r.Title*float64(t.n), g)
+		add(fieldLead, t.term, r.Lead*float64(t.n), g)
 	}
 	for _, t := range exact {
 		add(fieldExact, t.term, r.Exact*float64(t.n), -1)

@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/bahth/bahth/analyzer"
+	// bleve's built-in Arabic analyzer "ar", for side-by-side comparisons in
+	// `analyze --analyzer ar` and `eval --analyzer ar`.
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ar"
 	"github.com/spf13/cobra"
 )
 

@@ -22,8 +22,8 @@ type Config struct {
 	Docs, Queries, Qrels string
 	Index                string // an existing index to use, or where to build one and keep it
 	JSON                 bool
-	RunFile              string // where to write a TREC run, if set
-	Ranking              index.Ranking
+	RunFile              string        // where to write a TREC run, if set
+	Ranking              index.Ranking // the zero value means index.DefaultRanking
 	Options              index.Options // analyzers, when building
 	Depth                int           // results per query; 0 means 100
 }
@@ -32,6 +32,9 @@ type Config struct {
 func Run(ctx context.Context, cfg Config, out io.Writer, log io.Writer) error {
 	if cfg.Depth == 0 {
 		cfg.Depth = 100
+	}
+	if cfg.Ranking == (index.Ranking{}) {
+		cfg.Ranking = index.DefaultRanking
 	}
 	queries, err := relevance.ReadQueries(cfg.Queries)
 	if err != nil {
@@ -97,7 +100,9 @@ func openIndex(cfg Config, log io.Writer) (*index.Index, func(), error) {
 		}
 	}
 	n, err := ix.LoadFile(cfg.Docs)
-	if err != nil {
+	if errors.Is(err, index.ErrInvalidArticle) {
+		fmt.Fprintf(log, "warning: %v\n", err) // the other documents loaded
+	} else if err != nil {
 		cleanup()
 		return nil, nil, err
 	}

@@ -1,0 +1,170 @@
+package main
+
+// End-to-end tests of the bahth binary: TestMain builds it once with
+// `go build` and each test runs it as a user would.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var bahthBin string
+
+func TestMain(m *testing.M) {
+	os.Exit(buildAndRun(m))
+}
+
+func buildAndRun(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "bahth-cmd-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	bahthBin = filepath.Join(dir, "bahth")
+	build := exec.Command("go", "build", "-o", bahthBin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// run runs the binary with args and stdin; it returns stdout, stderr and
+// the exit code.
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(bahthBin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("running bahth %v: %v", args, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func TestAnalyzeJSON(t *testing.T) {
+	const in = "المَدْرَسَةِ الكبيرة"
+	stdout, stderr, code := run(t, "", "analyze", "--json", in)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var toks []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &toks); err != nil {
+		t.Fatalf("not a JSON array of objects: %v\n%s", err, stdout)
+	}
+	if len(toks) != 2 {
+		t.Fatalf("%d tokens, want 2:\n%s", len(toks), stdout)
+	}
+	want := []string{"end", "position", "start", "surface", "term"}
+	for i, tok := range toks {
+		var got []string
+		for k := range tok {
+			got = append(got, k)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("token %d has keys %v, want exactly %v", i, got, want)
+		}
+	}
+	if s := toks[0]["surface"]; s != "المَدْرَسَةِ" {
+		t.Errorf("first surface %q, want المَدْرَسَةِ with its diacritics", s)
+	}
+	// Offsets are bytes of the input, and the surface is exactly that slice.
+	for i, tok := range toks {
+		start, _ := tok["start"].(float64)
+		end, _ := tok["end"].(float64)
+		if int(end) > len(in) || start > end || in[int(start):int(end)] != tok["surface"] {
+			t.Errorf("token %d: [%v:%v] does not cut its surface %q out of the input", i, start, end, tok["surface"])
+		}
+		if term, _ := tok["term"].(string); term == "" || strings.ContainsAny(term, "\u064E\u0652\u0650") {
+			t.Errorf("token %d: term %q is empty or keeps diacritics", i, term)
+		}
+	}
+
+	// No tokens is an empty array, not null.
+	stdout, _, code = run(t, "", "analyze", "--json", "من هو")
+	if code != 0 || strings.TrimSpace(stdout) != "[]" {
+		t.Errorf("stop words only: exit %d, output %q; want []", code, stdout)
+	}
+}
+
+func TestAnalyzeStdin(t *testing.T) {
+	stdout, stderr, code := run(t, "المَدْرَسَةِ الكبيرة\n", "analyze", "--json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var toks []struct{ Surface string }
+	if err := json.Unmarshal([]byte(stdout), &toks); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if len(toks) != 2 || toks[0].Surface != "المَدْرَسَةِ" || toks[1].Surface != "الكبيرة" {
+		t.Errorf("tokens of stdin: %+v", toks)
+	}
+	// The text form too.
+	stdout, _, code = run(t, "الكبيرة", "analyze", "-")
+	if code != 0 || !strings.Contains(stdout, "الكبيرة") {
+		t.Errorf("analyze - (text): exit %d, output %q", code, stdout)
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, cmd := range []string{"analyze", "eval", "demo"} {
+		t.Run(cmd, func(t *testing.T) {
+			stdout, stderr, code := run(t, "", cmd, "--help")
+			if code != 0 {
+				t.Fatalf("bahth %s --help: exit %d: %s", cmd, code, stderr)
+			}
+			if !strings.Contains(stdout, "Usage:") {
+				t.Errorf("bahth %s --help printed no usage:\n%s", cmd, stdout)
+			}
+		})
+	}
+}
+
+func TestDemo(t *testing.T) {
+	stdout, stderr, code := run(t, "", "demo")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "<mark>") {
+		t.Errorf("demo printed no <mark>:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "indexed 14 sample articles") {
+		t.Errorf("demo did not report the 14 samples:\n%s", stdout)
+	}
+}
+
+func TestEvalRequiresQueries(t *testing.T) {
+	_, stderr, code := run(t, "", "eval", "--qrels", "q.txt")
+	if code == 0 {
+		t.Fatal("bahth eval without --queries exited 0")
+	}
+	if !strings.Contains(stderr, "queries") {
+		t.Errorf("error does not name the missing flag: %q", stderr)
+	}
+}
+
+func TestUnknownCommandFails(t *testing.T) {
+	if _, _, code := run(t, "", "no-such-command"); code == 0 {
+		t.Error("an unknown subcommand exited 0")
+	}
+	if _, _, code := run(t, "", "analyze"); code == 0 {
+		t.Error("analyze without TEXT exited 0")
+	}
+}

@@ -1,0 +1,367 @@
+package index_test
+
+// Tests against a real scorch index on disk (STYLE.md rule 13): no mocks of
+// bleve. Each test builds its own index from the embedded sample articles
+// (internal/samples, ids s01..s14) in t.TempDir().
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bahth/bahth/index"
+	"github.com/bahth/bahth/internal/samples"
+)
+
+// newIndex creates an empty index in a fresh temporary directory and closes
+// it when the test ends. It returns the index and its directory.
+func newIndex(t *testing.T) (*index.Index, string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "index") // Create wants a path that does not exist
+	ix, err := index.Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix, dir
+}
+
+// newSampleIndex is newIndex loaded with the 14 sample articles.
+func newSampleIndex(t *testing.T) (*index.Index, string) {
+	t.Helper()
+	ix, dir := newIndex(t)
+	n, err := ix.Load(bytes.NewReader(samples.Articles), "articles.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 14 {
+		t.Fatalf("loaded %d sample articles, want 14", n)
+	}
+	return ix, dir
+}
+
+func search(t *testing.T, ix *index.Index, req index.Request) *index.Result {
+	t.Helper()
+	res, err := ix.Search(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", req.Query, err)
+	}
+	return res
+}
+
+func ids(hits []index.Hit) []string {
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.ID
+	}
+	return out
+}
+
+func TestCreateExistingDirFails(t *testing.T) {
+	_, dir := newIndex(t)
+	if ix, err := index.Create(dir); err == nil {
+		ix.Close()
+		t.Fatalf("Create(%s) over an existing index succeeded", dir)
+	}
+	empty := t.TempDir() // exists but holds nothing
+	if ix, err := index.Create(empty); err == nil {
+		ix.Close()
+		t.Fatalf("Create(%s) on an existing empty directory succeeded", empty)
+	}
+}
+
+func TestReopenKeepsCountAndResults(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := index.Create(dir) // closed below, not by newIndex's cleanup: scorch panics on a second Close
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Load(bytes.NewReader(samples.Articles), "articles.jsonl"); err != nil {
+		ix.Close()
+		t.Fatal(err)
+	}
+	queries := []string{"openai chatgpt", "إيران نسبة التخصيب", "مسئول", "٢٠٢٥ النمو", "الشروق", "سندات سحاب"}
+	before := make(map[string]*index.Result)
+	for _, q := range queries {
+		before[q] = search(t, ix, index.Request{Query: q, Size: 20})
+	}
+	n, err := ix.Count()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	re, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer re.Close()
+	m, err := re.Count()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m != n || n != 14 {
+		t.Errorf("Count: %d before closing, %d after reopening; want 14 both times", n, m)
+	}
+	for _, q := range queries {
+		after := search(t, re, index.Request{Query: q, Size: 20})
+		b := before[q]
+		if len(b.Hits) == 0 {
+			t.Errorf("%q: no hits; the test wants queries that match", q)
+		}
+		if b.Total != after.Total || len(b.Hits) != len(after.Hits) {
+			t.Errorf("%q: total %d, %d hits before; total %d, %d hits after reopening",
+				q, b.Total, len(b.Hits), after.Total, len(after.Hits))
+			continue
+		}
+		for i := range b.Hits {
+			x, y := b.Hits[i], after.Hits[i]
+			if x.ID != y.ID || x.Score != y.Score {
+				t.Errorf("%q rank %d: %s %.6f before, %s %.6f after reopening", q, i+1, x.ID, x.Score, y.ID, y.Score)
+			}
+		}
+	}
+}
+
+func TestSearchSize(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	// One word from each of several articles: more than 10 match.
+	const q = "شركة أكثر عام مسؤول الذكاء الشروق الكوليرا غزة ماراثون إيران النمو سحاب"
+	res := search(t, ix, index.Request{Query: q})
+	if res.Total <= 10 {
+		t.Fatalf("%q matches %d articles; the test needs more than 10", q, res.Total)
+	}
+	if len(res.Hits) != 10 {
+		t.Errorf("Size 0: %d hits, want the default 10", len(res.Hits))
+	}
+	if res := search(t, ix, index.Request{Query: q, Size: 3}); len(res.Hits) != 3 {
+		t.Errorf("Size 3: %d hits", len(res.Hits))
+	}
+	for _, req := range []index.Request{{Query: q, Size: -1}, {Query: q, From: -1}} {
+		_, err := ix.Search(context.Background(), req)
+		if !errors.Is(err, index.ErrInvalidQuery) {
+			t.Errorf("Size %d From %d: error %v, want ErrInvalidQuery", req.Size, req.From, err)
+		}
+	}
+}
+
+func TestStopWordsOnlyQuery(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	for _, q := range []string{"من هو في", "", "   ", "،؟!"} {
+		res, err := ix.Search(context.Background(), index.Request{Query: q, Highlight: true})
+		if err != nil {
+			t.Errorf("%q: %v", q, err)
+			continue
+		}
+		if res.Total != 0 || len(res.Hits) != 0 {
+			t.Errorf("%q: total %d, hits %v; want none", q, res.Total, ids(res.Hits))
+		}
+	}
+}
+
+func TestDigitsFold(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	// s07 writes ٢٠٢٥; this article writes 2025.
+	western := index.Article{ID: "w2025", Title: "موازنة العام المقبل", Body: "أقرت الحكومة موازنة عام 2025 بعجز أقل."}
+	if err := ix.Add([]index.Article{western}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"٢٠٢٥", "2025", "۲۰۲۵"} { // Arabic-Indic, Western, Persian
+		got := ids(search(t, ix, index.Request{Query: q}).Hits)
+		if len(got) != 2 || !contains(got, "s07") || !contains(got, "w2025") {
+			t.Errorf("%q: hits %v, want s07 (٢٠٢٥) and w2025 (2025)", q, got)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestHighlightMarksOriginalSpelling(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	res := search(t, ix, index.Request{Query: "مسئول", Highlight: true})
+	var s05 *index.Hit
+	for i := range res.Hits {
+		if res.Hits[i].ID == "s05" {
+			s05 = &res.Hits[i]
+		}
+	}
+	if s05 == nil {
+		t.Fatalf("مسئول: hits %v, want s05 (which writes مسؤول)", ids(res.Hits))
+	}
+	body := strings.Join(s05.Snippets["body"], " … ")
+	if !strings.Contains(body, "<mark>مسؤول</mark>") {
+		t.Errorf("s05 body snippets do not mark مسؤول as written:\n%s", body)
+	}
+	if strings.Contains(body, "مسئول") {
+		t.Errorf("s05 body snippets show the query's spelling مسئول, not the article's:\n%s", body)
+	}
+
+	// Diacritics stay in the marked surface: s04 writes الحَاسُوبِ.
+	res = search(t, ix, index.Request{Query: "الحاسوب", Highlight: true})
+	if len(res.Hits) == 0 || res.Hits[0].ID != "s04" {
+		t.Fatalf("الحاسوب: hits %v, want s04 first", ids(res.Hits))
+	}
+	if title := strings.Join(res.Hits[0].Snippets["title"], " "); !strings.Contains(title, "<mark>الحَاسُوبِ</mark>") {
+		t.Errorf("s04 title snippet does not mark الحَاسُوبِ with its diacritics:\n%s", title)
+	}
+
+	// Without Highlight no snippets are computed.
+	res = search(t, ix, index.Request{Query: "مسئول"})
+	for _, h := range res.Hits {
+		if h.Snippets != nil {
+			t.Errorf("%s: snippets %v without Highlight", h.ID, h.Snippets)
+		}
+	}
+}
+
+func TestExplain(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	res := search(t, ix, index.Request{Query: "الكوليرا السودان", Explain: true})
+	if len(res.Hits) == 0 {
+		t.Fatal("no hits")
+	}
+	for _, h := range res.Hits {
+		if h.Explanation == nil {
+			t.Errorf("%s: nil explanation with Explain", h.ID)
+		} else if d := h.Explanation.Value - h.Score; d > 1e-9 || d < -1e-9 {
+			t.Errorf("%s: explanation value %g, score %g", h.ID, h.Explanation.Value, h.Score)
+		}
+	}
+	res = search(t, ix, index.Request{Query: "الكوليرا السودان"})
+	if res.Hits[0].Explanation != nil {
+		t.Errorf("explanation without Explain")
+	}
+}
+
+func TestTiesBrokenByID(t *testing.T) {
+	ix, _ := newIndex(t)
+	a := index.Article{Title: "مؤتمر المناخ", Body: "اختتم مؤتمر المناخ أعماله في المدينة."}
+	var arts []index.Article
+	for _, id := range []string{"tie-c", "tie-a", "tie-b"} { // added out of order
+		x := a
+		x.ID = id
+		arts = append(arts, x)
+	}
+	if err := ix.Add(arts); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, index.Request{Query: "مؤتمر المناخ"})
+	got := ids(res.Hits)
+	if strings.Join(got, " ") != "tie-a tie-b tie-c" {
+		t.Errorf("identical articles came back as %v, want id order", got)
+	}
+	for _, h := range res.Hits {
+		if h.Score != res.Hits[0].Score {
+			t.Errorf("identical articles scored differently: %s %g, %s %g", res.Hits[0].ID, res.Hits[0].Score, h.ID, h.Score)
+		}
+	}
+	// Paging keeps the order.
+	page2 := search(t, ix, index.Request{Query: "مؤتمر المناخ", Size: 1, From: 1})
+	if g := ids(page2.Hits); len(g) != 1 || g[0] != "tie-b" {
+		t.Errorf("Size 1 From 1: %v, want [tie-b]", g)
+	}
+}
+
+func TestLoadFileReportsLine(t *testing.T) {
+	ix, _ := newIndex(t)
+	path := filepath.Join(t.TempDir(), "x.jsonl")
+	data := `{"id":"a1","title":"عنوان أول","body":"نص"}
+{"id":"a2","title":"عنوان ثان","body":"نص"}
+{"id":"a3","title": oops}
+{"id":"a4","title":"عنوان رابع","body":"نص"}
+`
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n, err := ix.LoadFile(path)
+	if err == nil {
+		t.Fatal("LoadFile accepted a malformed line")
+	}
+	if n != 3 {
+		t.Errorf("LoadFile indexed %d articles; want the 3 good lines around the bad one", n)
+	}
+	if !strings.Contains(err.Error(), "x.jsonl:3:") {
+		t.Errorf("error %q does not name x.jsonl:3:", err)
+	}
+	if !errors.Is(err, index.ErrInvalidArticle) {
+		t.Errorf("error %q is not ErrInvalidArticle", err)
+	}
+
+	// The same file without the bad line loads, and a missing file fails.
+	good := strings.Replace(data, "{\"id\":\"a3\",\"title\": oops}\n", "", 1)
+	if err := os.WriteFile(path, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.LoadFile(path); err != nil || n != 3 {
+		t.Errorf("LoadFile(good) = %d, %v; want 3, nil", n, err)
+	}
+	if _, err := ix.LoadFile(filepath.Join(t.TempDir(), "missing.jsonl")); err == nil {
+		t.Error("LoadFile of a missing file succeeded")
+	}
+}
+
+func TestParseArticle(t *testing.T) {
+	day := time.Date(2025, 3, 12, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		in      string
+		wantErr bool
+		want    index.Article
+	}{
+		{name: "full", in: `{"id":"n1","title":"ت","body":"ب","section":"س","source":"م","url":"https://x","published_at":"2025-03-12T09:30:00+03:00"}`,
+			want: index.Article{ID: "n1", Title: "ت", Body: "ب", Section: "س", Source: "م", URL: "https://x", PublishedAt: time.Date(2025, 3, 12, 6, 30, 0, 0, time.UTC)}},
+		{name: "date alias", in: `{"id":"n2","title":"ت","date":"2025-03-12T00:00:00Z"}`, want: index.Article{ID: "n2", Title: "ت", PublishedAt: day}},
+		{name: "plain date", in: `{"id":"n3","body":"ب","published_at":"2025-03-12"}`, want: index.Article{ID: "n3", Body: "ب", PublishedAt: day}},
+		{name: "plain date alias", in: `{"id":"n4","body":"ب","date":"2025-03-12"}`, want: index.Article{ID: "n4", Body: "ب", PublishedAt: day}},
+		{name: "no date", in: `{"id":"n5","title":"ت"}`, want: index.Article{ID: "n5", Title: "ت"}},
+		{name: "missing id", in: `{"title":"ت","body":"ب"}`, wantErr: true},
+		{name: "empty id", in: `{"id":"","title":"ت"}`, wantErr: true},
+		{name: "blank id", in: `{"id":"  ","title":"ت"}`, wantErr: true},
+		{name: "numeric id", in: `{"id":7,"title":"ت"}`, wantErr: true},
+		{name: "null id", in: `{"id":null,"title":"ت"}`, wantErr: true},
+		{name: "empty title and body", in: `{"id":"e1","title":"","body":""}`, wantErr: true},
+		{name: "no title or body", in: `{"id":"e2","section":"س"}`, wantErr: true},
+		{name: "bad date", in: `{"id":"d1","title":"ت","published_at":"12/03/2025"}`, wantErr: true},
+		{name: "bad date alias", in: `{"id":"d2","title":"ت","date":"yesterday"}`, wantErr: true},
+		{name: "not json", in: `{"id":"j1",`, wantErr: true},
+		{name: "not an object", in: `["j2"]`, wantErr: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := index.ParseArticle([]byte(tc.in))
+			if tc.wantErr {
+				if err == nil {
+					t.Fatalf("ParseArticle(%s) = %+v, want an error", tc.in, got)
+				}
+				if !errors.Is(err, index.ErrInvalidArticle) {
+					t.Errorf("error %q is not ErrInvalidArticle", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseArticle(%s): %v", tc.in, err)
+			}
+			if !got.PublishedAt.Equal(tc.want.PublishedAt) {
+				t.Errorf("PublishedAt = %v, want %v", got.PublishedAt, tc.want.PublishedAt)
+			}
+			got.PublishedAt, tc.want.PublishedAt = time.Time{}, time.Time{}
+			if got != tc.want {
+				t.Errorf("got %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
