@@ -70,8 +70,17 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 
+		// A word with two readings (a bare ب، ل or ك) gives two News tokens
+		// at one position; pairs are made of the first reading.
+		var firsts []analysis.Token
+		for i, x := range n {
+			if i == 0 || x.Position != n[i-1].Position {
+				firsts = append(firsts, x)
+			}
+		}
+		n = firsts
 		if want := max(0, len(n)-1); len(p) != want {
-			t.Fatalf("NewPairs made %d pairs of %d News tokens; want %d", len(p), len(n), want)
+			t.Fatalf("NewPairs made %d pairs of %d News positions; want %d", len(p), len(n), want)
 		}
 		for i, x := range p {
 			a, b := n[i], n[i+1]

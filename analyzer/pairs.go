@@ -7,11 +7,13 @@ import "github.com/blevesearch/bleve/v2/analysis"
 // whose words stand together in an article scores above one whose words are
 // scattered. Stop words were removed before, so a pair may span one
 // ("وزير" + "في" + "لبنان" gives "وزير لبنان"). A pair runs from the first
-// word's Start to the second word's End, at the first word's position.
+// word's Start to the second word's End, at the first word's position. Of
+// two readings at one position (see StemFilter) only the first is paired.
 type PairFilter struct{}
 
 // Filter implements analysis.TokenFilter.
 func (PairFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	input = firstPerPosition(input)
 	if len(input) < 2 {
 		return input[:0]
 	}
@@ -32,4 +34,20 @@ func (PairFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		out[i] = &toks[i]
 	}
 	return out
+}
+
+// firstPerPosition drops the tokens that share the previous token's position.
+func firstPerPosition(input analysis.TokenStream) analysis.TokenStream {
+	for i := 1; i < len(input); i++ {
+		if input[i].Position == input[i-1].Position {
+			out := append(analysis.TokenStream(nil), input[:i]...)
+			for _, t := range input[i:] {
+				if t.Position != out[len(out)-1].Position {
+					out = append(out, t)
+				}
+			}
+			return out
+		}
+	}
+	return input
 }

@@ -12,20 +12,43 @@ import (
 // StemFilter reduces each normalized term to a light stem: Arabic words by
 // StemArabic, Latin-script words by the Snowball English stemmer; numbers and
 // other scripts are kept whole.
+//
+// A bare ب، ل or ك may be a preposition (بشركة) or the word's first letter
+// (ليبوفيوسين، برنامج); the stemmer guesses, and when it strips one the
+// filter also emits the stem of the word with the letter kept, at the same
+// position and offsets. Both readings then match: a query for الليبوفيوسين
+// finds ليبوفيوسين, and لشركة still meets الشركة.
 type StemFilter struct{}
 
 // Filter implements analysis.TokenFilter.
 func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
-	for _, tok := range input {
+	var out analysis.TokenStream // made only when a second reading appears
+	for i, tok := range input {
+		if out != nil {
+			out = append(out, tok)
+		}
 		if tok.Type == analysis.Numeric || len(tok.Term) == 0 {
 			continue
 		}
 		switch c := tok.Term[0]; {
 		case c == 0xD8 || c == 0xD9:
-			tok.Term = StemArabic(tok.Term)
+			stem, alt := stemArabic(tok.Term, true)
+			tok.Term = stem
+			if alt != nil {
+				if out == nil {
+					out = make(analysis.TokenStream, i+1, len(input)+len(input)/8+1)
+					copy(out, input[:i+1])
+				}
+				second := *tok
+				second.Term = alt
+				out = append(out, &second)
+			}
 		case c < utf8.RuneSelf && len(tok.Term) > 2:
 			tok.Term = stemEnglish(tok.Term)
 		}
+	}
+	if out != nil {
+		return out
 	}
 	return input
 }
@@ -74,12 +97,19 @@ func stemEnglish(term []byte) []byte {
 // "ني" (me) is not stripped because nisba adjectives ending in ني (لبناني،
 // وطني) are commoner in news.
 func StemArabic(term []byte) []byte {
+	stem, _ := stemArabic(term, true)
+	return stem
+}
+
+// stemArabic is StemArabic; when cling is set and step 3 strips a bare
+// ب، ل or ك, alt is the stem of the word with that letter kept.
+func stemArabic(term []byte, cling bool) (stem, alt []byte) {
 	w := term
 	if protected(w) {
-		return w
+		return w, alt
 	}
 	if isAllah(w) {
-		return allah
+		return allah, nil
 	}
 	// n counts letters; every affix below is made of two-byte Arabic letters.
 	n := letters(w)
@@ -87,7 +117,7 @@ func StemArabic(term []byte) []byte {
 	if n >= 4 && hasPrefix(w, "و") && !hasPrefix(w, "وال") && !wawStems.match(w) {
 		w, n = w[2:], n-1
 		if protected(w) {
-			return w
+			return w, alt
 		}
 	}
 	// 2. articles
@@ -104,30 +134,31 @@ func StemArabic(term []byte) []byte {
 		}
 	}
 	if stripped && protected(w) {
-		return w
+		return w, alt
 	}
 	// 3. bare ب ل ك and the future marker س
-	cling := hasPrefix(w, "ب") || hasPrefix(w, "ل") && !hasPrefix(w[2:], "ا") || hasPrefix(w, "ك")
+	bare := cling && (hasPrefix(w, "ب") || hasPrefix(w, "ل") && !hasPrefix(w[2:], "ا") || hasPrefix(w, "ك"))
 	switch {
 	case stripped:
-	case cling && len(w) > 2 && protected(w[2:]): // بغزة، لإيران
-		return w[2:]
+	case bare && len(w) > 2 && protected(w[2:]): // بغزة، لإيران
+		return w[2:], nil
 	case n < 5:
-	case cling && !clingStems.match(w):
+	case bare && !clingStems.match(w):
+		alt, _ = stemArabic(term, false)
 		w, n = w[2:], n-1
 	case hasPrefix(w, "س") && (hasPrefix(w[2:], "ي") || hasPrefix(w[2:], "ت") || hasPrefix(w[2:], "ن") || hasPrefix(w[2:], "ا")) &&
 		!hasSuffix(w, "ه") && !hasSuffix(w, "ات") && !sinStems.match(w):
 		w, n = w[2:], n-1
 	}
 	if len(w) < len(term) && protected(w) {
-		return w
+		return w, alt
 	}
 	// 4. the alef of tanween fath (عامًا -> عام, رسميًا -> رسمي -> رسم, سوريا -> سوري)
 	if hasSuffix(w, "ا") && (n >= 4 || n >= 3 && hasSuffix(w, "ءا")) &&
 		!hasSuffix(w, "ها") && !hasSuffix(w, "نا") && !hasSuffix(w, "هما") && !hasSuffix(w, "كما") {
 		w, n = w[:len(w)-2], n-1
 		if protected(w) {
-			return w
+			return w, alt
 		}
 	}
 	// 5. pronoun suffixes
@@ -138,7 +169,7 @@ func StemArabic(term []byte) []byte {
 				w, n = w[:len(w)-2], n-1
 			}
 			if protected(w) {
-				return w
+				return w, alt
 			}
 			break
 		}
@@ -160,7 +191,7 @@ func StemArabic(term []byte) []byte {
 			break
 		}
 	}
-	return w
+	return w, alt
 }
 
 var (

@@ -65,9 +65,10 @@ func TestStemArabic(t *testing.T) {
 		{name: "three-letter article needs 3 letters left: بالله", in: "بالله", want: one("الله", "بالله")},
 
 		// 3. Bare ب ل ك, and the future marker س.
-		{name: "bare ب: بشركة -> شرك", in: "بشركة", want: one("شرك", "بشركة")},
-		{name: "bare ل: لشركة -> شرك", in: "لشركة", want: one("شرك", "لشركة")},
-		{name: "bare ك: كشريك -> شريك", in: "كشريك شريك", want: same("شريك", "كشريك", "شريك")},
+		{name: "bare ب: بشركة -> شرك, and the reading بشرك", in: "بشركة", want: []tok{{"شرك", "بشركة"}, {"بشرك", "بشركة"}}},
+		{name: "bare ل: لشركة -> شرك, and the reading لشرك", in: "لشركة", want: []tok{{"شرك", "لشركة"}, {"لشرك", "لشركة"}}},
+		{name: "bare ك: كشريك -> شريك, and the reading كشريك", in: "كشريك شريك", want: []tok{{"شريك", "كشريك"}, {"كشريك", "كشريك"}, {"شريك", "شريك"}}},
+		{name: "bare ل that is the word's first letter: ليبوفيوسين keeps a reading with it", in: "ليبوفيوسين الليبوفيوسين", want: []tok{{"يبوفيوس", "ليبوفيوسين"}, {"ليبوفيوس", "ليبوفيوسين"}, {"ليبوفيوس", "الليبوفيوسين"}}},
 		{name: "bare ب under the length guard: بلد", in: "بلد", want: one("بلد", "بلد")},
 		{name: "bare ل under the length guard: لعام", in: "لعام", want: one("لعام", "لعام")},
 		{name: "bare ب kept on a clingStem: بلاد", in: "بلاده", want: one("بلاد", "بلاده")},
