@@ -43,7 +43,7 @@ type fieldStats struct {
 var statsKey = []byte("bahth:fieldstats")
 
 // rankedFields are the fields whose lengths fieldStats sums.
-var rankedFields = []string{fieldText, fieldExact, fieldTitle, fieldTitleExact, fieldPairs, fieldLead}
+var rankedFields = []string{fieldText, fieldExact, fieldTitle, fieldPairs, fieldLead}
 
 // Create makes a new empty index in dir, which must not exist, with Bahth's analyzers.
 func Create(dir string) (*Index, error) { return CreateWith(dir, Options{}) }
@@ -105,6 +105,13 @@ func OpenOrCreate(dir string) (*Index, error) {
 	return Open(dir)
 }
 
+// Analyzers returns the names of the analyzers of the stemmed and the
+// unstemmed fields, as stored in the index mapping.
+func (ix *Index) Analyzers() (stem, exact string) {
+	m := ix.bleve.Mapping()
+	return m.AnalyzerNameForPath(fieldTitle), m.AnalyzerNameForPath(fieldExact)
+}
+
 // Close releases the index; closing it again does nothing.
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() { ix.closeErr = ix.bleve.Close() })
@@ -117,16 +124,15 @@ func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 // document maps an article to the bleve document with its ranking fields.
 func (ix *Index) document(a Article) (*document.Document, error) {
 	data := map[string]interface{}{
-		"id":            a.ID,
-		fieldTitle:      a.Title,
-		fieldBody:       a.Body,
-		fieldExact:      a.Title + "\n" + a.Body,
-		fieldTitleExact: a.Title,
-		fieldPairs:      a.Title + "\n" + a.Body,
-		fieldLead:       lead(a.Body),
-		"section":       a.Section,
-		"source":        a.Source,
-		"url":           a.URL,
+		"id":       a.ID,
+		fieldTitle: a.Title,
+		fieldBody:  a.Body,
+		fieldExact: a.Title + "\n" + a.Body,
+		fieldPairs: a.Title + "\n" + a.Body,
+		fieldLead:  lead(a.Body),
+		"section":  a.Section,
+		"source":   a.Source,
+		"url":      a.URL,
 	}
 	if !a.PublishedAt.IsZero() {
 		data["published_at"] = a.PublishedAt.Format(time.RFC3339)

@@ -9,13 +9,12 @@ import (
 
 // Field names in the bleve index.
 const (
-	fieldTitle      = "title" // stemmed, stored, term vectors for snippets
-	fieldBody       = "body"  // stemmed, stored, term vectors for snippets
-	fieldText       = "text"  // composite of title and body (stemmed): the main ranking field
-	fieldExact      = "exact" // title and body, normalized but unstemmed
-	fieldTitleExact = "title_exact"
-	fieldPairs      = "pairs" // adjacent stem pairs of title and body
-	fieldLead       = "lead"  // the first words of the body (stemmed): news puts the story there
+	fieldTitle = "title" // stemmed, stored, term vectors for snippets
+	fieldBody  = "body"  // stemmed, stored, term vectors for snippets
+	fieldText  = "text"  // composite of title and body (stemmed): the main ranking field
+	fieldExact = "exact" // title and body, normalized but unstemmed
+	fieldPairs = "pairs" // adjacent stem pairs of title and body
+	fieldLead  = "lead"  // the first words of the body (stemmed): news puts the story there
 )
 
 // SchemaVersion changes whenever the mapping below changes meaning.
@@ -25,7 +24,7 @@ const SchemaVersion = 1
 // analysis; other analyzers exist for ablations and comparisons.
 type Options struct {
 	Analyzer      string // stemmed fields (title, body, text); default ar_news_v1
-	ExactAnalyzer string // unstemmed fields (exact, title_exact); default ar_exact_v1
+	ExactAnalyzer string // unstemmed fields (exact); default ar_exact_v1
 	PairsAnalyzer string // the pairs field; default ar_pairs_v1
 }
 
@@ -58,7 +57,6 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fieldTitle, text(o.Analyzer, true))
 	doc.AddFieldMappingsAt(fieldBody, text(o.Analyzer, true))
 	doc.AddFieldMappingsAt(fieldExact, text(o.ExactAnalyzer, false))
-	doc.AddFieldMappingsAt(fieldTitleExact, text(o.ExactAnalyzer, false))
 	doc.AddFieldMappingsAt(fieldPairs, text(o.PairsAnalyzer, false))
 	doc.AddFieldMappingsAt(fieldLead, text(o.Analyzer, false))
 	doc.AddFieldMappingsAt("section", kw())

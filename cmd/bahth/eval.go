@@ -35,7 +35,6 @@ func evalCmd() *cobra.Command {
 	f.Float64Var(&r.Text, "w-text", r.Text, "weight of stemmed title+body matches")
 	f.Float64Var(&r.Exact, "w-exact", r.Exact, "weight of unstemmed title+body matches")
 	f.Float64Var(&r.Title, "w-title", r.Title, "extra weight of stemmed title matches")
-	f.Float64Var(&r.TitleExact, "w-title-exact", r.TitleExact, "extra weight of unstemmed title matches")
 	f.Float64Var(&r.Pairs, "w-pairs", r.Pairs, "weight of adjacent query words found adjacent")
 	f.Float64Var(&r.Lead, "w-lead", r.Lead, "extra weight of matches in the body's first words")
 	f.Float64Var(&r.Coord, "coord", r.Coord, "exponent of the fraction of query terms matched (0: off)")

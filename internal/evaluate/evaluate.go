@@ -77,7 +77,16 @@ func openIndex(cfg Config, log io.Writer) (*index.Index, func(), error) {
 	if keep {
 		if _, err := os.Stat(dir); err == nil {
 			ix, err := index.Open(dir)
-			return ix, func() { ix.Close() }, err
+			if err != nil {
+				return nil, nil, err
+			}
+			stem, exact := ix.Analyzers()
+			if (cfg.Options.Analyzer != "" && cfg.Options.Analyzer != stem) ||
+				(cfg.Options.ExactAnalyzer != "" && cfg.Options.ExactAnalyzer != exact) {
+				ix.Close()
+				return nil, nil, fmt.Errorf("index %s was built with analyzers %s and %s; remove it or leave out --analyzer", dir, stem, exact)
+			}
+			return ix, func() { ix.Close() }, nil
 		}
 	} else {
 		tmp, err := os.MkdirTemp("", "bahth-eval-")
