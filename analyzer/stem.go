@@ -253,6 +253,9 @@ var allah = []byte("الله")
 // isAllah reports الله and لله with up to two clinging letters before them
 // (والله، بالله، فلله، ولله), so none of them becomes the junk stem له.
 func isAllah(w []byte) bool {
+	if !hasSuffix(w, "لله") {
+		return false
+	}
 	for i := 0; i <= 2; i++ {
 		rest := w[min(len(w), 2*i):]
 		if string(rest) == "الله" || string(rest) == "لله" {
@@ -268,21 +271,14 @@ func isAllah(w []byte) bool {
 }
 
 func protected(w []byte) bool {
-	if len(w) >= len(protectedLen) || !protectedLen[len(w)] {
+	if !protectedHint.has(w) {
 		return false
 	}
 	_, ok := protectedWords[string(w)]
 	return ok
 }
 
-// protectedLen[n] says whether a protected word is n bytes long: most words
-// are not, and a length check is cheaper than hashing them.
-var protectedLen = func() (l [64]bool) {
-	for w := range protectedWords {
-		l[len(w)] = true
-	}
-	return l
-}()
+var protectedHint = newWordHint(protectedWords)
 
 // prefixSet is a list of stems matched as prefixes, indexed by their first
 // two letters.
@@ -345,5 +341,13 @@ func hasSuffix(w []byte, s string) bool {
 	return true
 }
 
-// letters counts runes; normalized Arabic letters are two bytes each.
-func letters(w []byte) int { return utf8.RuneCount(w) }
+// letters counts the runes of valid UTF-8: the bytes that start one.
+func letters(w []byte) int {
+	n := 0
+	for _, c := range w {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
+}

@@ -48,7 +48,7 @@ func Run(ctx context.Context, queries []string, out io.Writer) error {
 		for _, h := range res.Hits {
 			fmt.Fprintf(out, "  %-4s %6.3f  %s\n", h.ID, h.Score, h.Article.Title)
 			for _, f := range h.Snippets["body"] {
-				fmt.Fprintf(out, "              … %s …\n", f)
+				fmt.Fprintf(out, "              %s\n", f)
 			}
 		}
 	}
