@@ -206,7 +206,7 @@ var (
 // Names are listed without the article: ال is stripped before the list is
 // consulted, so السودان، بالسودان and السوداني all become سودان. Only الله is
 // listed whole, since its ال is part of the word (له is a different word).
-var protectedWords = set(`
+var protectedWords = newWordSet(`
 الله لبنان غزه عمان ايران سودان وزاره وزارات وزير وزراء واشنطن
 يمن يابان عثمان رمضان سليمان طهران عمران ابان
 فلسطين بحرين صين تونس
@@ -240,14 +240,6 @@ var sinStems = newPrefixSet(`
 سنو سنه سنين سنغافور سنت سنم ساع ساح ساب سال سام سان ساد ساق ساك ساف سار
 `)
 
-func set(s string) map[string]struct{} {
-	m := make(map[string]struct{})
-	for _, w := range strings.Fields(s) {
-		m[w] = struct{}{}
-	}
-	return m
-}
-
 var allah = []byte("الله")
 
 // isAllah reports الله and لله with up to two clinging letters before them
@@ -270,15 +262,7 @@ func isAllah(w []byte) bool {
 	return false
 }
 
-func protected(w []byte) bool {
-	if !protectedHint.has(w) {
-		return false
-	}
-	_, ok := protectedWords[string(w)]
-	return ok
-}
-
-var protectedHint = newWordHint(protectedWords)
+func protected(w []byte) bool { return protectedWords.has(w) }
 
 // prefixSet is a list of stems matched as prefixes, indexed by their first
 // two letters.
@@ -308,13 +292,7 @@ func (p prefixSet) match(w []byte) bool {
 }
 
 // ProtectedWords returns the protected list, normalized, in no particular order.
-func ProtectedWords() []string {
-	out := make([]string, 0, len(protectedWords))
-	for w := range protectedWords {
-		out = append(out, w)
-	}
-	return out
-}
+func ProtectedWords() []string { return protectedWords.list() }
 
 func hasPrefix(w []byte, p string) bool {
 	if len(w) < len(p) {

@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"strings"
-
 	"github.com/blevesearch/bleve/v2/analysis"
 )
 
@@ -28,7 +26,7 @@ type StopFilter struct{}
 func (StopFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := input[:0]
 	for _, tok := range input {
-		if !IsStopWordBytes(tok.Term) {
+		if !stopWords.has(tok.Term) {
 			out = append(out, tok)
 		}
 	}
@@ -37,46 +35,12 @@ func (StopFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 
 // IsStopWord reports whether the normalized term is a stop word.
 func IsStopWord(term string) bool {
-	_, ok := stopWords[term]
+	_, ok := stopWords.m[term]
 	return ok
-}
-
-// IsStopWordBytes is IsStopWord for a term in bytes, without a copy.
-func IsStopWordBytes(term []byte) bool {
-	if !stopHint.has(term) {
-		return false
-	}
-	_, ok := stopWords[string(term)]
-	return ok
-}
-
-// wordHint is a cheap, inexact pre-check of set membership: for each last
-// byte of a word, a bit per word length (mod 64). A word whose bit is unset
-// is certainly not in the set, which spares most lookups their hashing.
-type wordHint [256]uint64
-
-func newWordHint(set map[string]struct{}) *wordHint {
-	var h wordHint
-	for w := range set {
-		if w != "" {
-			h[w[len(w)-1]] |= 1 << (len(w) % 64)
-		}
-	}
-	return &h
-}
-
-func (h *wordHint) has(w []byte) bool {
-	return len(w) > 0 && h[w[len(w)-1]]&(1<<(len(w)%64)) != 0
 }
 
 // StopWords returns the stop list, normalized, in no particular order.
-func StopWords() []string {
-	out := make([]string, 0, len(stopWords))
-	for w := range stopWords {
-		out = append(out, w)
-	}
-	return out
-}
+func StopWords() []string { return stopWords.list() }
 
 const arabicStop = `
 في من الي علي عن مع ب ل ك و ف ال ا ان انه انها ان اذا اذ او ام ثم بل لكن لكنه لكنها حتي
@@ -97,12 +61,4 @@ const arabicStop = `
 
 const englishStop = `a an and are as at be by for from in is it of on or that the this to was were with`
 
-var stopHint = newWordHint(stopWords)
-
-var stopWords = func() map[string]struct{} {
-	m := make(map[string]struct{})
-	for _, w := range strings.Fields(arabicStop + " " + englishStop) {
-		m[w] = struct{}{}
-	}
-	return m
-}()
+var stopWords = newWordSet(arabicStop + " " + englishStop)
