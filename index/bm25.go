@@ -81,7 +81,6 @@ type bm25Searcher struct {
 	k1, b        float64
 	avgLen       float64
 	explain      bool
-	currentScore float64
 }
 
 func (s *bm25Searcher) score(ctx *search.SearchContext, tm *bindex.TermFieldDoc) *search.DocumentMatch {
