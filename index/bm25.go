@@ -74,13 +74,13 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 
 // bm25Searcher walks one term's postings in one field.
 type bm25Searcher struct {
-	reader       bindex.TermFieldReader
-	tfd          bindex.TermFieldDoc
-	field, term  string
-	weight, idf  float64
-	k1, b        float64
-	avgLen       float64
-	explain      bool
+	reader      bindex.TermFieldReader
+	tfd         bindex.TermFieldDoc
+	field, term string
+	weight, idf float64
+	k1, b       float64
+	avgLen      float64
+	explain     bool
 }
 
 func (s *bm25Searcher) score(ctx *search.SearchContext, tm *bindex.TermFieldDoc) *search.DocumentMatch {
