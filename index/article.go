@@ -4,71 +4,201 @@
 package index
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
-// Article is one news article as stored and returned.
+// Article is one news article as stored and returned. The JSON names are
+// the schema of the JSON Lines files `bahth index` reads (see README).
 type Article struct {
 	ID          string    `json:"id"`
 	Title       string    `json:"title,omitempty"`
+	Summary     string    `json:"summary,omitempty"`
 	Body        string    `json:"body,omitempty"`
+	Authors     []string  `json:"author,omitempty"`
 	Section     string    `json:"section,omitempty"`
+	Tags        []string  `json:"tags,omitempty"`
 	Source      string    `json:"source,omitempty"`
 	URL         string    `json:"url,omitempty"`
+	Lang        string    `json:"lang,omitempty"`
 	PublishedAt time.Time `json:"published_at,omitzero"`
+	UpdatedAt   time.Time `json:"updated_at,omitzero"`
+	// Extra holds the fields outside the schema, kept as they came.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // ErrInvalidArticle is returned for an article that can't be indexed.
 var ErrInvalidArticle = errors.New("invalid article")
 
-// ParseArticle decodes one JSON object. It accepts "date" as a synonym of
-// "published_at" (the evaluation collections use it), in RFC 3339 or as a
-// plain date.
+// MarshalJSON writes the schema fields and then the extra ones.
+func (a Article) MarshalJSON() ([]byte, error) {
+	type plain Article
+	b, err := json.Marshal(plain(a))
+	if err != nil || len(a.Extra) == 0 {
+		return b, err
+	}
+	var buf bytes.Buffer
+	buf.Write(b[:len(b)-1])
+	for _, k := range slices.Sorted(maps.Keys(a.Extra)) {
+		key, _ := json.Marshal(k)
+		buf.WriteByte(',')
+		buf.Write(key)
+		buf.WriteByte(':')
+		buf.Write(a.Extra[k])
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (a stored article).
+func (a *Article) UnmarshalJSON(b []byte) error {
+	p, err := ParseArticle(b)
+	if err != nil {
+		return err
+	}
+	*a = p
+	return nil
+}
+
+// ParseArticle decodes and validates one JSON object: it must be valid
+// UTF-8, have a non-empty string "id" and a non-empty "title" or "body",
+// and each schema field must have its type (author and tags take a string
+// or a list of strings; dates are RFC 3339 or YYYY-MM-DD). "date" is read as
+// "published_at" (the evaluation collections use it). Other fields are kept
+// in Extra. The error wraps ErrInvalidArticle and says which field is wrong.
 func ParseArticle(line []byte) (Article, error) {
-	var raw struct {
-		ID          json.RawMessage `json:"id"`
-		Title       string          `json:"title"`
-		Body        string          `json:"body"`
-		Section     string          `json:"section"`
-		Source      string          `json:"source"`
-		URL         string          `json:"url"`
-		PublishedAt string          `json:"published_at"`
-		Date        string          `json:"date"`
+	if !utf8.Valid(line) {
+		return Article{}, invalid("invalid UTF-8 at byte %d", invalidUTF8At(line))
 	}
-	if err := json.Unmarshal(line, &raw); err != nil {
-		return Article{}, fmt.Errorf("%w: %v", ErrInvalidArticle, err)
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(line, &fields); err != nil {
+		return Article{}, invalid("not a JSON object: %v", err)
 	}
-	var id string
-	if err := json.Unmarshal(raw.ID, &id); err != nil || strings.TrimSpace(id) == "" {
-		return Article{}, fmt.Errorf("%w: \"id\" must be a non-empty string", ErrInvalidArticle)
+	var a Article
+	str := map[string]*string{
+		"title": &a.Title, "summary": &a.Summary, "body": &a.Body, "section": &a.Section,
+		"source": &a.Source, "url": &a.URL, "lang": &a.Lang,
 	}
-	a := Article{ID: id, Title: raw.Title, Body: raw.Body, Section: raw.Section, Source: raw.Source, URL: raw.URL}
-	if a.Title == "" && a.Body == "" {
-		return Article{}, fmt.Errorf("%w: %s: title and body are both empty", ErrInvalidArticle, id)
-	}
-	date := raw.PublishedAt
-	if date == "" {
-		date = raw.Date
-	}
-	if date != "" {
-		t, err := parseDate(date)
-		if err != nil {
-			return Article{}, fmt.Errorf("%w: %s: %v", ErrInvalidArticle, id, err)
+	var published, updated, date string
+	dates := map[string]*string{"published_at": &published, "updated_at": &updated, "date": &date}
+	for k, v := range fields {
+		var err error
+		switch {
+		case k == "id":
+			err = decodeString(v, &a.ID)
+		case str[k] != nil:
+			err = decodeString(v, str[k])
+		case dates[k] != nil:
+			err = decodeString(v, dates[k])
+		case k == "author":
+			a.Authors, err = decodeStrings(v)
+		case k == "tags":
+			a.Tags, err = decodeStrings(v)
+		default:
+			if a.Extra == nil {
+				a.Extra = map[string]json.RawMessage{}
+			}
+			a.Extra[k] = v
 		}
-		a.PublishedAt = t
+		if err != nil {
+			return Article{}, invalid("field %q: %v", k, err)
+		}
+	}
+	switch {
+	case fields["id"] == nil:
+		return Article{}, invalid(`no "id"`)
+	case strings.TrimSpace(a.ID) == "":
+		return Article{}, invalid(`"id" is empty`)
+	case strings.TrimSpace(a.Title) == "" && strings.TrimSpace(a.Body) == "":
+		return Article{}, invalid(`%s: "title" and "body" are both empty`, a.ID)
+	}
+	if published == "" {
+		published = date
+	}
+	var err error
+	if a.PublishedAt, err = parseDate(published); err != nil {
+		return Article{}, invalid("%s: field \"published_at\": %v", a.ID, err)
+	}
+	if a.UpdatedAt, err = parseDate(updated); err != nil {
+		return Article{}, invalid("%s: field \"updated_at\": %v", a.ID, err)
 	}
 	return a, nil
 }
 
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidArticle, fmt.Sprintf(format, args...))
+}
+
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// decodeString accepts a JSON string or null.
+func decodeString(v json.RawMessage, dst *string) error {
+	if string(v) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(v, dst); err != nil {
+		return fmt.Errorf("want a string, got %s", jsonKind(v))
+	}
+	return nil
+}
+
+// decodeStrings accepts a string, a list of strings or null.
+func decodeStrings(v json.RawMessage) ([]string, error) {
+	var one string
+	if err := decodeString(v, &one); err == nil {
+		if one == "" {
+			return nil, nil
+		}
+		return []string{one}, nil
+	}
+	var many []string
+	if err := json.Unmarshal(v, &many); err != nil {
+		return nil, fmt.Errorf("want a string or a list of strings, got %s", jsonKind(v))
+	}
+	return many, nil
+}
+
+func jsonKind(v json.RawMessage) string {
+	switch t := bytes.TrimSpace(v); {
+	case len(t) == 0:
+		return "nothing"
+	case t[0] == '"':
+		return "a string"
+	case t[0] == '[':
+		return "a list of other things"
+	case t[0] == '{':
+		return "an object"
+	case t[0] == 't' || t[0] == 'f':
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
+
 func parseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("date %q is neither RFC 3339 nor YYYY-MM-DD", s)
+	return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor YYYY-MM-DD", s)
 }

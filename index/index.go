@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -123,32 +124,53 @@ func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 
 // document maps an article to the bleve document with its ranking fields.
 func (ix *Index) document(a Article) (*document.Document, error) {
+	all := joinText(a.Title, a.Summary, a.Body)
 	data := map[string]interface{}{
-		"id":       a.ID,
-		fieldTitle: a.Title,
-		fieldBody:  a.Body,
-		fieldExact: a.Title + "\n" + a.Body,
-		fieldPairs: a.Title + "\n" + a.Body,
-		fieldLead:  lead(a.Body),
-		"section":  a.Section,
-		"source":   a.Source,
-		"url":      a.URL,
+		"id":         a.ID,
+		fieldTitle:   a.Title,
+		fieldSummary: a.Summary,
+		fieldBody:    a.Body,
+		fieldExact:   all,
+		fieldPairs:   all,
+		fieldLead:    lead(a.Body),
+		"section":    a.Section,
+		"source":     a.Source,
+		"lang":       a.Lang,
+		"author":     a.Authors,
+		"tags":       a.Tags,
 	}
-	if !a.PublishedAt.IsZero() {
-		data["published_at"] = a.PublishedAt.Format(time.RFC3339)
+	for name, t := range map[string]time.Time{"published_at": a.PublishedAt, "updated_at": a.UpdatedAt} {
+		if !t.IsZero() {
+			data[name] = t.Format(time.RFC3339)
+		}
 	}
 	doc := document.NewDocument(a.ID)
 	if err := ix.bleve.Mapping().MapDocument(doc, data); err != nil {
 		return nil, fmt.Errorf("mapping article %s: %w", a.ID, err)
 	}
 	doc.AddField(document.NewCompositeFieldWithIndexingOptions(fieldText, false,
-		[]string{fieldTitle, fieldBody}, nil, bindex.IndexField))
+		[]string{fieldTitle, fieldSummary, fieldBody}, nil, bindex.IndexField))
 	raw, err := json.Marshal(a)
 	if err != nil {
 		return nil, err
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(sourceField, nil, raw, bindex.StoreField))
 	return doc, nil
+}
+
+// joinText joins the non-empty texts with newlines.
+func joinText(texts ...string) string {
+	var b strings.Builder
+	for _, t := range texts {
+		if t == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
 }
 
 // leadWords is how many words of the body make its lead.

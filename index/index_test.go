@@ -7,9 +7,11 @@ package index_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -317,50 +319,69 @@ func TestLoadFileReportsLine(t *testing.T) {
 func TestParseArticle(t *testing.T) {
 	day := time.Date(2025, 3, 12, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name    string
-		in      string
-		wantErr bool
-		want    index.Article
+		name   string
+		in     string
+		reason string // a rejection must say this; "" means the line is accepted
+		want   index.Article
 	}{
-		{name: "full", in: `{"id":"n1","title":"ت","body":"ب","section":"س","source":"م","url":"https://x","published_at":"2025-03-12T09:30:00+03:00"}`,
-			want: index.Article{ID: "n1", Title: "ت", Body: "ب", Section: "س", Source: "م", URL: "https://x", PublishedAt: time.Date(2025, 3, 12, 6, 30, 0, 0, time.UTC)}},
+		{name: "full", in: `{"id":"n1","title":"ت","summary":"م","body":"ب","author":["أ","ب"],"section":"س","tags":["x","y"],"source":"م","url":"https://x","lang":"ar","published_at":"2025-03-12T09:30:00+03:00","updated_at":"2025-03-12"}`,
+			want: index.Article{ID: "n1", Title: "ت", Summary: "م", Body: "ب", Authors: []string{"أ", "ب"}, Section: "س", Tags: []string{"x", "y"},
+				Source: "م", URL: "https://x", Lang: "ar", PublishedAt: time.Date(2025, 3, 12, 6, 30, 0, 0, time.UTC), UpdatedAt: day}},
+		{name: "one author as a string", in: `{"id":"a1","title":"ت","author":"أ"}`, want: index.Article{ID: "a1", Title: "ت", Authors: []string{"أ"}}},
+		{name: "one tag as a string", in: `{"id":"a2","title":"ت","tags":"x"}`, want: index.Article{ID: "a2", Title: "ت", Tags: []string{"x"}}},
+		{name: "nulls are absent fields", in: `{"id":"a3","title":"ت","body":null,"tags":null}`, want: index.Article{ID: "a3", Title: "ت"}},
+		{name: "unknown fields are kept", in: `{"id":"u1","title":"ت","views":12,"meta":{"a":1}}`,
+			want: index.Article{ID: "u1", Title: "ت", Extra: map[string]json.RawMessage{"views": json.RawMessage(`12`), "meta": json.RawMessage(`{"a":1}`)}}},
 		{name: "date alias", in: `{"id":"n2","title":"ت","date":"2025-03-12T00:00:00Z"}`, want: index.Article{ID: "n2", Title: "ت", PublishedAt: day}},
 		{name: "plain date", in: `{"id":"n3","body":"ب","published_at":"2025-03-12"}`, want: index.Article{ID: "n3", Body: "ب", PublishedAt: day}},
 		{name: "plain date alias", in: `{"id":"n4","body":"ب","date":"2025-03-12"}`, want: index.Article{ID: "n4", Body: "ب", PublishedAt: day}},
 		{name: "no date", in: `{"id":"n5","title":"ت"}`, want: index.Article{ID: "n5", Title: "ت"}},
-		{name: "missing id", in: `{"title":"ت","body":"ب"}`, wantErr: true},
-		{name: "empty id", in: `{"id":"","title":"ت"}`, wantErr: true},
-		{name: "blank id", in: `{"id":"  ","title":"ت"}`, wantErr: true},
-		{name: "numeric id", in: `{"id":7,"title":"ت"}`, wantErr: true},
-		{name: "null id", in: `{"id":null,"title":"ت"}`, wantErr: true},
-		{name: "empty title and body", in: `{"id":"e1","title":"","body":""}`, wantErr: true},
-		{name: "no title or body", in: `{"id":"e2","section":"س"}`, wantErr: true},
-		{name: "bad date", in: `{"id":"d1","title":"ت","published_at":"12/03/2025"}`, wantErr: true},
-		{name: "bad date alias", in: `{"id":"d2","title":"ت","date":"yesterday"}`, wantErr: true},
-		{name: "not json", in: `{"id":"j1",`, wantErr: true},
-		{name: "not an object", in: `["j2"]`, wantErr: true},
+		{name: "missing id", in: `{"title":"ت","body":"ب"}`, reason: `no "id"`},
+		{name: "empty id", in: `{"id":"","title":"ت"}`, reason: `"id" is empty`},
+		{name: "blank id", in: `{"id":"  ","title":"ت"}`, reason: `"id" is empty`},
+		{name: "numeric id", in: `{"id":7,"title":"ت"}`, reason: `field "id": want a string, got a number`},
+		{name: "null id", in: `{"id":null,"title":"ت"}`, reason: `"id" is empty`},
+		{name: "title of the wrong type", in: `{"id":"w1","title":5}`, reason: `field "title": want a string, got a number`},
+		{name: "tags of the wrong type", in: `{"id":"w2","title":"ت","tags":{"a":1}}`, reason: `field "tags": want a string or a list of strings, got an object`},
+		{name: "authors of the wrong type", in: `{"id":"w3","title":"ت","author":[1,2]}`, reason: `field "author": want a string or a list of strings`},
+		{name: "empty title and body", in: `{"id":"e1","title":"","body":""}`, reason: `"title" and "body" are both empty`},
+		{name: "no title or body", in: `{"id":"e2","section":"س"}`, reason: `"title" and "body" are both empty`},
+		{name: "bad date", in: `{"id":"d1","title":"ت","published_at":"12/03/2025"}`, reason: `field "published_at"`},
+		{name: "bad date alias", in: `{"id":"d2","title":"ت","date":"yesterday"}`, reason: `field "published_at"`},
+		{name: "bad updated_at", in: `{"id":"d3","title":"ت","updated_at":"soon"}`, reason: `field "updated_at"`},
+		{name: "not json", in: `{"id":"j1",`, reason: "not a JSON object"},
+		{name: "not an object", in: `["j2"]`, reason: "not a JSON object"},
+		{name: "invalid UTF-8", in: "{\"id\":\"x\",\"title\":\"\xff\"}", reason: "invalid UTF-8 at byte 19"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := index.ParseArticle([]byte(tc.in))
-			if tc.wantErr {
+			if tc.reason != "" {
 				if err == nil {
 					t.Fatalf("ParseArticle(%s) = %+v, want an error", tc.in, got)
 				}
 				if !errors.Is(err, index.ErrInvalidArticle) {
 					t.Errorf("error %q is not ErrInvalidArticle", err)
 				}
+				if !strings.Contains(err.Error(), tc.reason) {
+					t.Errorf("error %q does not say %q", err, tc.reason)
+				}
 				return
 			}
 			if err != nil {
 				t.Fatalf("ParseArticle(%s): %v", tc.in, err)
 			}
-			if !got.PublishedAt.Equal(tc.want.PublishedAt) {
-				t.Errorf("PublishedAt = %v, want %v", got.PublishedAt, tc.want.PublishedAt)
-			}
-			got.PublishedAt, tc.want.PublishedAt = time.Time{}, time.Time{}
-			if got != tc.want {
+			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %+v\nwant %+v", got, tc.want)
+			}
+			// A stored article reads back as it was, extra fields included.
+			raw, err := json.Marshal(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back index.Article
+			if err := json.Unmarshal(raw, &back); err != nil || !reflect.DeepEqual(back, got) {
+				t.Errorf("round trip through %s: %+v, %v", raw, back, err)
 			}
 		})
 	}

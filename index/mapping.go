@@ -9,16 +9,17 @@ import (
 
 // Field names in the bleve index.
 const (
-	fieldTitle = "title" // stemmed, stored, term vectors for snippets
-	fieldBody  = "body"  // stemmed, stored, term vectors for snippets
-	fieldText  = "text"  // composite of title and body (stemmed): the main ranking field
-	fieldExact = "exact" // title and body, normalized but unstemmed
-	fieldPairs = "pairs" // adjacent stem pairs of title and body
-	fieldLead  = "lead"  // the first words of the body (stemmed): news puts the story there
+	fieldTitle   = "title"   // stemmed, stored, term vectors for snippets
+	fieldSummary = "summary" // stemmed, stored, term vectors for snippets
+	fieldBody    = "body"    // stemmed, stored, term vectors for snippets
+	fieldText    = "text"    // composite of title, summary and body (stemmed): the main ranking field
+	fieldExact   = "exact"   // title, summary and body, normalized but unstemmed
+	fieldPairs   = "pairs"   // adjacent stem pairs of title and body
+	fieldLead    = "lead"    // the first words of the body (stemmed): news puts the story there
 )
 
 // SchemaVersion changes whenever the mapping below changes meaning.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Options choose the analyzers of a new index. The zero value is Bahth's
 // analysis; other analyzers exist for ablations and comparisons.
@@ -55,20 +56,24 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 	}
 	doc := bleve.NewDocumentMapping()
 	doc.AddFieldMappingsAt(fieldTitle, text(o.Analyzer, true))
+	doc.AddFieldMappingsAt(fieldSummary, text(o.Analyzer, true))
 	doc.AddFieldMappingsAt(fieldBody, text(o.Analyzer, true))
 	doc.AddFieldMappingsAt(fieldExact, text(o.ExactAnalyzer, false))
 	doc.AddFieldMappingsAt(fieldPairs, text(o.PairsAnalyzer, false))
 	doc.AddFieldMappingsAt(fieldLead, text(o.Analyzer, false))
-	doc.AddFieldMappingsAt("section", kw())
-	doc.AddFieldMappingsAt("source", kw())
+	for _, f := range []string{"section", "source", "author", "tags", "lang"} {
+		doc.AddFieldMappingsAt(f, kw())
+	}
 	url := kw()
 	url.Index = false
 	url.Store = true
 	url.DocValues = false
 	doc.AddFieldMappingsAt("url", url)
-	date := bleve.NewDateTimeFieldMapping()
-	date.IncludeInAll = false
-	doc.AddFieldMappingsAt("published_at", date)
+	for _, f := range []string{"published_at", "updated_at"} {
+		date := bleve.NewDateTimeFieldMapping()
+		date.IncludeInAll = false
+		doc.AddFieldMappingsAt(f, date)
+	}
 	all := bleve.NewDocumentDisabledMapping()
 	doc.AddSubDocumentMapping("_all", all)
 	doc.Dynamic = false
