@@ -58,6 +58,10 @@ func CreateWith(dir string, o Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating index in %s: %w", dir, err)
 	}
+	if err := writeMeta(dir, metaOf(o)); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("creating index in %s: %w", dir, err)
+	}
 	return newIndex(b)
 }
 
@@ -74,8 +78,12 @@ func newIndex(b bleve.Index) (*Index, error) {
 	return ix, nil
 }
 
-// Open opens an existing index.
+// Open opens an existing index. It fails with ErrReindex when the index was
+// built with another schema or with analyzers this build does not have.
 func Open(dir string) (*Index, error) {
+	if err := checkMeta(dir); err != nil {
+		return nil, err
+	}
 	b, err := bleve.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("opening index %s: %w", dir, err)

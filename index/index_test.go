@@ -386,3 +386,54 @@ func TestParseArticle(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenRefusesOtherAnalysis(t *testing.T) {
+	tests := []struct {
+		name, from, to, want string
+	}{
+		{"older schema version", `"schema_version": 2`, `"schema_version": 1`, "schema version 1"},
+		{"analyzer this build does not have", `"ar_news_v1"`, `"ar_news_v0"`, "analyzer ar_news_v0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "ix")
+			ix, err := index.Create(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+			metaPath := filepath.Join(dir, "bahth.json")
+			b, err := os.ReadFile(metaPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), tc.from) {
+				t.Fatalf("%s does not hold %s:\n%s", metaPath, tc.from, b)
+			}
+			if err := os.WriteFile(metaPath, []byte(strings.Replace(string(b), tc.from, tc.to, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err = index.Open(dir)
+			if !errors.Is(err, index.ErrReindex) {
+				t.Fatalf("Open = %v; want ErrReindex", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "rebuild") {
+				t.Errorf("error %q should name %q and say to rebuild", err, tc.want)
+			}
+		})
+	}
+	t.Run("index without a record", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "ix")
+		ix, err := index.Create(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.Close()
+		if err := os.Remove(filepath.Join(dir, "bahth.json")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := index.Open(dir); !errors.Is(err, index.ErrReindex) {
+			t.Fatalf("Open = %v; want ErrReindex", err)
+		}
+	})
+}

@@ -29,7 +29,7 @@ type Options struct {
 	PairsAnalyzer string // the pairs field; default ar_pairs_v1
 }
 
-func newMapping(o Options) *mapping.IndexMappingImpl {
+func (o Options) withDefaults() Options {
 	if o.Analyzer == "" {
 		o.Analyzer = analyzer.News
 	}
@@ -39,6 +39,11 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 	if o.ExactAnalyzer == "" {
 		o.ExactAnalyzer = analyzer.Exact
 	}
+	return o
+}
+
+func newMapping(o Options) *mapping.IndexMappingImpl {
+	o = o.withDefaults()
 	text := func(an string, store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = an
