@@ -34,8 +34,10 @@ type Index struct {
 // fieldStats are the collection statistics BM25 needs and bleve does not
 // keep: the number of documents indexed and the summed token counts of each
 // ranking field. They are updated after every batch and stored in the index.
-// Replacing an article adds its new length without removing the old one, so
-// heavy rewriting makes the averages drift slightly; a rebuild recomputes them.
+// A replaced article's length is not known, so a batch with replacements
+// adds its mean length per new article; a deletion removes the index's mean
+// length. Heavy rewriting makes the averages drift a little; a rebuild
+// recomputes them.
 type fieldStats struct {
 	Docs   int64            `json:"docs"`
 	Tokens map[string]int64 `json:"tokens"`
@@ -207,9 +209,18 @@ func lead(body string) string {
 // sourceField stores the whole article as JSON, returned with hits.
 const sourceField = "_source"
 
-// Add indexes articles in one batch (an article with an existing id
-// replaces it) and updates the ranking statistics.
+// Add indexes articles in one batch; an article with an existing id
+// replaces it.
 func (ix *Index) Add(articles []Article) error {
+	_, err := ix.upsert(articles)
+	return err
+}
+
+// add indexes a batch of distinct ids, replaced of which already existed,
+// and updates the ranking statistics. A replaced article's new length is
+// counted in place of the old one's, which is not known: the averages
+// drift only by the difference.
+func (ix *Index) add(articles []Article, replaced int) error {
 	batch := ix.bleve.NewBatch()
 	docs := make([]*document.Document, 0, len(articles))
 	for _, a := range articles {
@@ -228,21 +239,46 @@ func (ix *Index) Add(articles []Article) error {
 	// The documents were analyzed by the batch: read their field lengths.
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	added := make(map[string]int64, len(rankedFields))
 	for _, doc := range docs {
-		ix.stats.Docs++
 		doc.VisitFields(func(f bindex.Field) {
 			for _, name := range rankedFields {
 				if f.Name() == name {
-					ix.stats.Tokens[name] += int64(f.AnalyzedLength())
+					added[name] += int64(f.AnalyzedLength())
 				}
 			}
 		})
 		doc.VisitComposite(func(f bindex.CompositeField) {
 			if f.Name() == fieldText {
-				ix.stats.Tokens[fieldText] += int64(f.AnalyzedLength())
+				added[fieldText] += int64(f.AnalyzedLength())
 			}
 		})
 	}
+	// Replaced articles: count their new lengths instead of adding them.
+	fresh := int64(len(docs) - replaced)
+	for name, n := range added {
+		ix.stats.Tokens[name] += n * fresh / int64(len(docs))
+	}
+	ix.stats.Docs += fresh
+	return ix.saveStats()
+}
+
+// forget removes n deleted articles from the statistics, at average length.
+func (ix *Index) forget(n int) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.stats.Docs <= 0 {
+		return nil
+	}
+	for name, tokens := range ix.stats.Tokens {
+		ix.stats.Tokens[name] = tokens - tokens*int64(n)/ix.stats.Docs
+	}
+	ix.stats.Docs = max(0, ix.stats.Docs-int64(n))
+	return ix.saveStats()
+}
+
+// saveStats stores the statistics; ix.mu must be held.
+func (ix *Index) saveStats() error {
 	raw, err := json.Marshal(ix.stats)
 	if err != nil {
 		return err

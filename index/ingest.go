@@ -1,0 +1,207 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+
+	"github.com/bahth/bahth/internal/corpus"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// IngestOptions control a load of JSON Lines.
+type IngestOptions struct {
+	BatchSize    int // articles per index batch; 0 means 500
+	MaxLineBytes int // longer lines are rejected; 0 means 8 MiB
+	// Reject is called for each rejected line with the line as it was and
+	// the reason, which names FILE:LINE and wraps ErrInvalidArticle.
+	Reject func(line []byte, reason error)
+	// Unknown is called once per field outside the schema, with where it
+	// was first seen (FILE:LINE); the field is kept in the stored article.
+	Unknown func(field, where string)
+	// Progress, if set, is called after each batch.
+	Progress func(*IngestStats)
+}
+
+// IngestStats counts what a load did.
+type IngestStats struct {
+	Added, Updated, Deleted, Rejected int
+	BytesRead                         atomic.Int64 // bytes of the input files read so far (compressed for .gz)
+}
+
+// Total is the number of articles stored (added or updated).
+func (s *IngestStats) Total() int { return s.Added + s.Updated }
+
+// DefaultMaxLineBytes is the longest line a load accepts by default.
+const DefaultMaxLineBytes = 8 << 20
+
+// IngestFile loads one JSON Lines file (plain, .gz, or "-" for stdin): each
+// article replaces the one with its id (loading a file twice leaves the
+// same index). A malformed line is rejected through opts.Reject and the rest
+// still loads. It stops between batches when ctx is cancelled, after
+// storing every article read so far, and returns ctx's error.
+func (ix *Index) IngestFile(ctx context.Context, path string, opts IngestOptions, st *IngestStats) error {
+	r, closeFn, err := corpus.Open(path, &st.BytesRead)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	return ix.Ingest(ctx, r, path, opts, st)
+}
+
+// Ingest is IngestFile over an open reader; name is used in reasons and,
+// ending in .gz, says the stream is compressed.
+func (ix *Index) Ingest(ctx context.Context, r io.Reader, name string, opts IngestOptions, st *IngestStats) error {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	if opts.MaxLineBytes <= 0 {
+		opts.MaxLineBytes = DefaultMaxLineBytes
+	}
+	seen := map[string]bool{}
+	batch := make([]Article, 0, opts.BatchSize)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		updated, err := ix.upsert(batch)
+		if err != nil {
+			return err
+		}
+		st.Updated += updated
+		st.Added += len(batch) - updated
+		batch = batch[:0]
+		if opts.Progress != nil {
+			opts.Progress(st)
+		}
+		return nil
+	}
+	reject := func(text []byte, err error) {
+		st.Rejected++
+		if opts.Reject != nil {
+			opts.Reject(text, err)
+		}
+	}
+	err := corpus.Read(r, name, func(line int, text []byte) error {
+		if len(text) > opts.MaxLineBytes {
+			reject(text, fmt.Errorf("%s:%d: %w: line of %d bytes is over the limit of %d", name, line, ErrInvalidArticle, len(text), opts.MaxLineBytes))
+			return nil
+		}
+		a, err := ParseArticle(text)
+		if err != nil {
+			reject(text, fmt.Errorf("%s:%d: %w", name, line, err))
+			return nil
+		}
+		for k := range a.Extra {
+			if !seen[k] {
+				seen[k] = true
+				if opts.Unknown != nil {
+					opts.Unknown(k, fmt.Sprintf("%s:%d", name, line))
+				}
+			}
+		}
+		batch = append(batch, a)
+		if len(batch) < opts.BatchSize {
+			return nil
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		return ctx.Err()
+	})
+	if ferr := flush(); err == nil || errors.Is(err, context.Canceled) {
+		err = errors.Join(err, ferr)
+	}
+	return err
+}
+
+// upsert indexes a batch and reports how many of its ids were already there.
+// A batch holding one id twice keeps the last.
+func (ix *Index) upsert(batch []Article) (updated int, err error) {
+	last := make(map[string]int, len(batch))
+	for i, a := range batch {
+		last[a.ID] = i
+	}
+	if len(last) < len(batch) {
+		dedup := make([]Article, 0, len(last))
+		for i, a := range batch {
+			if last[a.ID] == i {
+				dedup = append(dedup, a)
+			}
+		}
+		updated += len(batch) - len(dedup) // a later copy replaced an earlier one
+		batch = dedup
+	}
+	ids := make([]string, len(batch))
+	for i, a := range batch {
+		ids[i] = a.ID
+	}
+	existing, err := ix.existing(ids)
+	if err != nil {
+		return 0, err
+	}
+	if err := ix.add(batch, len(existing)); err != nil {
+		return 0, err
+	}
+	return updated + len(existing), nil
+}
+
+// existing returns which of ids are in the index.
+func (ix *Index) existing(ids []string) (map[string]bool, error) {
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Score = "none"
+	res, err := ix.bleve.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("looking up ids: %w", err)
+	}
+	out := make(map[string]bool, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = true
+	}
+	return out, nil
+}
+
+// Delete removes the articles with these ids and returns how many existed.
+func (ix *Index) Delete(ids []string) (int, error) {
+	existing, err := ix.existing(ids)
+	if err != nil || len(existing) == 0 {
+		return 0, err
+	}
+	b := ix.bleve.NewBatch()
+	for id := range existing {
+		b.Delete(id)
+	}
+	if err := ix.bleve.Batch(b); err != nil {
+		return 0, fmt.Errorf("deleting: %w", err)
+	}
+	return len(existing), ix.forget(len(existing))
+}
+
+// LoadFile indexes every article of a JSON Lines file and returns how many
+// were stored. A malformed line is skipped and the rest still loads; the
+// returned error then names each rejected line as FILE:LINE: reason
+// (wrapping ErrInvalidArticle).
+func (ix *Index) LoadFile(path string) (int, error) {
+	var st IngestStats
+	var rejected []error
+	err := ix.IngestFile(context.Background(), path, IngestOptions{Reject: func(_ []byte, e error) { rejected = append(rejected, e) }}, &st)
+	return loadResult(&st, rejected, err)
+}
+
+// Load is LoadFile over an open reader; name is used in errors.
+func (ix *Index) Load(r io.Reader, name string) (int, error) {
+	var st IngestStats
+	var rejected []error
+	err := ix.Ingest(context.Background(), r, name, IngestOptions{Reject: func(_ []byte, e error) { rejected = append(rejected, e) }}, &st)
+	return loadResult(&st, rejected, err)
+}
+
+func loadResult(st *IngestStats, rejected []error, err error) (int, error) {
+	if err == nil && len(rejected) > 0 {
+		err = fmt.Errorf("%d lines rejected: %w", len(rejected), errors.Join(rejected...))
+	}
+	return st.Total(), err
+}
