@@ -143,11 +143,13 @@ func (ix *Index) document(a Article) (*document.Document, error) {
 		fieldExact:   all,
 		fieldPairs:   all,
 		fieldLead:    lead(a.Body),
-		"section":    a.Section,
-		"source":     a.Source,
-		"lang":       a.Lang,
 		"author":     a.Authors,
 		"tags":       a.Tags,
+	}
+	for name, v := range map[string]string{"section": a.Section, "source": a.Source, "lang": a.Lang} {
+		if v != "" { // an empty keyword would be a facet value
+			data[name] = v
+		}
 	}
 	for name, t := range map[string]time.Time{"published_at": a.PublishedAt, "updated_at": a.UpdatedAt} {
 		if !t.IsZero() {

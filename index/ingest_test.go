@@ -167,3 +167,23 @@ func TestDelete(t *testing.T) {
 		t.Errorf("deleted article still found: %+v", res.Hits)
 	}
 }
+
+func TestStats(t *testing.T) {
+	ix, dir := newSampleIndex(t)
+	st, err := ix.Stats(dir, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Articles != 14 || st.DiskBytes == 0 || st.SchemaVersion != index.SchemaVersion {
+		t.Errorf("stats %+v: want 14 articles, a size, schema %d", st, index.SchemaVersion)
+	}
+	if len(st.Sections) != 3 || st.Sections[0].Count < st.Sections[1].Count {
+		t.Errorf("top sections %+v: want 3, most frequent first", st.Sections)
+	}
+	if st.Oldest.IsZero() || !st.Oldest.Before(st.Newest) {
+		t.Errorf("date range %v to %v", st.Oldest, st.Newest)
+	}
+	if st.Analyzers["title"] != "ar_news_v1" {
+		t.Errorf("analyzers %v", st.Analyzers)
+	}
+}

@@ -1,0 +1,98 @@
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// Stats describes an index for `bahth stats`.
+type Stats struct {
+	Articles      uint64            `json:"articles"`
+	DiskBytes     int64             `json:"disk_bytes"`
+	Oldest        time.Time         `json:"oldest,omitzero"` // published_at range
+	Newest        time.Time         `json:"newest,omitzero"`
+	Sections      []TermCount       `json:"sections"`
+	Sources       []TermCount       `json:"sources"`
+	SchemaVersion int               `json:"schema_version"`
+	Analyzers     map[string]string `json:"analyzers"`
+}
+
+// TermCount is a keyword and how many articles have it.
+type TermCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// Stats counts the articles, their date range and top sections and
+// sources, and reads the index's size and what it was built with.
+func (ix *Index) Stats(dir string, top int) (*Stats, error) {
+	st := &Stats{}
+	var err error
+	if st.Articles, err = ix.bleve.DocCount(); err != nil {
+		return nil, err
+	}
+	err = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, ierr := d.Info(); ierr == nil {
+				st.DiskBytes += info.Size()
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("measuring %s: %w", dir, err)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
+	req.AddFacet("section", bleve.NewFacetRequest("section", top))
+	req.AddFacet("source", bleve.NewFacetRequest("source", top))
+	res, err := ix.bleve.Search(req)
+	if err != nil {
+		return nil, err
+	}
+	for name, dst := range map[string]*[]TermCount{"section": &st.Sections, "source": &st.Sources} {
+		if f := res.Facets[name]; f != nil && f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				*dst = append(*dst, TermCount{Term: t.Term, Count: t.Count})
+			}
+		}
+	}
+	if st.Oldest, err = ix.edgeDate("published_at"); err != nil {
+		return nil, err
+	}
+	if st.Newest, err = ix.edgeDate("-published_at"); err != nil {
+		return nil, err
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if err != nil {
+		return nil, err
+	}
+	var m meta
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	st.SchemaVersion, st.Analyzers = m.SchemaVersion, m.Analyzers
+	return st, nil
+}
+
+// edgeDate returns the first published_at in the given sort order.
+func (ix *Index) edgeDate(sort string) (time.Time, error) {
+	// bleve stores dates as int64 nanoseconds: 1678–2262.
+	q := bleve.NewDateRangeQuery(time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC))
+	q.SetField("published_at")
+	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+	req.SortBy([]string{sort})
+	req.Fields = []string{"published_at"}
+	res, err := ix.bleve.Search(req)
+	if err != nil || len(res.Hits) == 0 {
+		return time.Time{}, err
+	}
+	s, _ := res.Hits[0].Fields["published_at"].(string)
+	t, _ := time.Parse(time.RFC3339, s)
+	return t, nil
+}
