@@ -347,6 +347,9 @@ func TestNormalizeRemovesEveryMark(t *testing.T) {
 	var tests []normCase
 	for _, rg := range ranges {
 		for r := rg.lo; r <= rg.hi; r++ {
+			if r == 0x06DD || r == 0x06DE || r == 0x06E9 {
+				continue // symbols among the Quranic marks: they separate words (TestQuranicSymbolsSeparateWords)
+			}
 			in := "كت" + string(r) + "ب"
 			tests = append(tests, normCase{
 				name: fmt.Sprintf("%s %U", rg.name, r), in: in,

@@ -77,8 +77,11 @@ func stemEnglish(term []byte) []byte {
 //     letters remain and the word does not end like a noun (ه، ات، ي).
 //  4. The alef of tanween fath, which normalization leaves when it removes
 //     the tanween (عامًا -> عام, رسميًا -> رسمي, شيئًا -> شء), when at least 3
-//     letters remain, or 2 after a hamza (so نشأ, folded to نشا, keeps its alef) and the word does not end in the pronouns ها، نا or in ما.
+//     letters remain, or 2 after a hamza (so نشأ, folded to نشا, keeps its
+//     alef), and the word does not end in the pronouns ها، نا، هما، كما.
 //     Country names in ـيا then meet their adjectives (سوريا -> سوري -> سور).
+//     Conjunctions ending in ما (كلما، ربما، حينما) are stop words, so they
+//     never reach this rule and become كلم (the stem of كلمة).
 //  5. Pronoun suffixes, longest first: هما كما هم هن كم كن نا ها ه, when at
 //     least 3 letters remain; a ت left at the end is the teh marbuta that
 //     the pronoun was glued to (شركتها -> شركت -> شرك) and goes too, when 3

@@ -18,8 +18,9 @@ import (
 // names and phrases into Arabic text.
 //
 // Deliberate losses: a query made only of stop words ("من هو") finds
-// nothing by these words; كان is dropped even where it means "existed", and
-// علل even where it is the plural of علة; قال is kept.
+// nothing by these words; كان is dropped even where it means "existed",
+// علل even where it is the plural of علة, and علي, which is على after
+// ى -> ي, even where it is the name Ali; قال is kept.
 type StopFilter struct{}
 
 // Filter implements analysis.TokenFilter.
@@ -45,7 +46,7 @@ func StopWords() []string { return stopWords.list() }
 const arabicStop = `
 في من الي علي عن مع ب ل ك و ف ال ا ان انه انها ان اذا اذ او ام ثم بل لكن لكنه لكنها حتي
 قد لقد لم لن لا ما ماذا لماذا بماذا وماذا متي اين كيف كم اي هل اما الا سوف
-مما عما بما فيما لما ممن عمن كما
+مما عما بما فيما لما ممن عمن كما كلما ربما طالما حينما انما مهما
 هو هي هم هما هن انا نحن انت انتم انتما انتن
 هذا هذه هذان هاتان هءلاء ذلك تلك اولءك هناك هنا هنالك ذاك
 الذي التي الذين اللذان اللتان اللواتي اللاتي اللذين اللتين

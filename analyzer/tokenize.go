@@ -24,8 +24,9 @@ import (
 // (2024م -> 2024 م) and where Arabic script meets Latin (لـOpenAI -> لـ OpenAI).
 //
 // Everything else separates words: spaces (including ZWSP U+200B), ASCII and
-// Arabic punctuation (، U+060C ؛ U+061B ؟ U+061F ٪ U+066A « » ...), symbols,
-// and the formula ligatures ﷺ U+FDFA, ﷻ U+FDFB and ﷽ U+FDFD, which expand to
+// Arabic punctuation (، U+060C ؛ U+061B ؟ U+061F ٪ U+066A « » ...), symbols
+// (including ۝ U+06DD, ۞ U+06DE and ۩ U+06E9 among the Quranic marks), and
+// the formula ligatures ﷺ U+FDFA, ﷻ U+FDFB and ﷽ U+FDFD, which expand to
 // whole phrases and carry nothing to search for.
 //
 // Positions count words from 1.
@@ -65,14 +66,14 @@ func classify(r rune) class {
 		return clArabic // the common case first
 	}
 	switch {
+	case r == 0xFDFA || r == 0xFDFB || r == 0xFDFD, r == 0x06DD, r == 0x06DE, r == 0x06E9:
+		return clSep
 	case r == 0x0640 || isMark(r) || isInvisible(r):
 		return clJoin
 	case (r >= 0x0660 && r <= 0x0669) || (r >= 0x06F0 && r <= 0x06F9):
 		return clDigit
 	case r == 0x066B || r == 0x066C:
 		return clNumSep
-	case r == 0xFDFA || r == 0xFDFB || r == 0xFDFD:
-		return clSep
 	case r >= 0x0600 && r <= 0x06FF, r >= 0x0750 && r <= 0x077F, r >= 0x08A0 && r <= 0x08FF,
 		r >= 0xFB50 && r <= 0xFDFF, r >= 0xFE70 && r <= 0xFEFC:
 		switch {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -134,7 +133,14 @@ func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 
 // document maps an article to the bleve document with its ranking fields.
 func (ix *Index) document(a Article) (*document.Document, error) {
-	all := joinText(a.Title, a.Summary, a.Body)
+	// Each text separately, so that no pair spans the end of the title and
+	// the start of the body.
+	var all []string
+	for _, t := range []string{a.Title, a.Summary, a.Body} {
+		if t != "" {
+			all = append(all, t)
+		}
+	}
 	data := map[string]interface{}{
 		"id":         a.ID,
 		fieldTitle:   a.Title,
@@ -168,21 +174,6 @@ func (ix *Index) document(a Article) (*document.Document, error) {
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(sourceField, nil, raw, bindex.StoreField))
 	return doc, nil
-}
-
-// joinText joins the non-empty texts with newlines.
-func joinText(texts ...string) string {
-	var b strings.Builder
-	for _, t := range texts {
-		if t == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(t)
-	}
-	return b.String()
 }
 
 // leadWords is how many words of the body make its lead.

@@ -14,7 +14,7 @@ const (
 	fieldBody    = "body"    // stemmed, stored, term vectors for snippets
 	fieldText    = "text"    // composite of title, summary and body (stemmed): the main ranking field
 	fieldExact   = "exact"   // title, summary and body, normalized but unstemmed
-	fieldPairs   = "pairs"   // adjacent stem pairs of title and body
+	fieldPairs   = "pairs"   // adjacent stem pairs within title, summary and body
 	fieldLead    = "lead"    // the first words of the body (stemmed): news puts the story there
 )
 

@@ -106,15 +106,16 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 // buildQuery analyzes the user's text and weights each term in each field.
 func (ix *Index) buildQuery(text string, r Ranking) *scoreQuery {
 	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, CoordExp: r.Coord, AvgLen: ix.avgLengths()}
-	stems, _ := termCounts(ix.stem.Analyze([]byte(text)))
-	exact, _ := termCounts(ix.exact.Analyze([]byte(text)))
+	stems := termCounts(ix.stem.Analyze([]byte(text)))
+	exact := termCounts(ix.exact.Analyze([]byte(text)))
 	add := func(field, term string, w float64, group int) {
 		if w != 0 {
 			q.Clauses = append(q.Clauses, termClause{Field: field, Term: term, Weight: w})
 			q.Groups = append(q.Groups, group)
 		}
 	}
-	for g, t := range stems {
+	for _, t := range stems {
+		g := t.group
 		add(fieldText, t.term, r.Text*float64(t.n), g)
 		add(fieldTitle, t.term, r.Title*float64(t.n), g)
 		add(fieldLead, t.term, r.Lead*float64(t.n), g)
@@ -123,35 +124,43 @@ func (ix *Index) buildQuery(text string, r Ranking) *scoreQuery {
 		add(fieldExact, t.term, r.Exact*float64(t.n), -1)
 	}
 	if r.Pairs != 0 {
-		pairs, _ := termCounts(ix.pairs.Analyze([]byte(text)))
+		pairs := termCounts(ix.pairs.Analyze([]byte(text)))
 		for _, t := range pairs {
 			add(fieldPairs, t.term, r.Pairs*float64(t.n), -1)
 		}
 	}
-	q.NGroups = len(stems)
+	for _, t := range stems {
+		q.NGroups = max(q.NGroups, t.group+1)
+	}
 	return q
 }
 
 type termCount struct {
-	term string
-	n    int
+	term  string
+	n     int
+	group int // one per word of the query: two readings of one word share it
 }
 
 // termCounts returns the distinct terms of a token stream in first-seen
-// order with their counts.
-func termCounts(ts analysis.TokenStream) ([]termCount, int) {
+// order with their counts; terms at one position (two readings of a word)
+// share a group.
+func termCounts(ts analysis.TokenStream) []termCount {
 	var out []termCount
 	idx := map[string]int{}
+	group, lastPos := -1, -1
 	for _, t := range ts {
+		if t.Position != lastPos {
+			group, lastPos = group+1, t.Position
+		}
 		s := string(t.Term)
 		if i, ok := idx[s]; ok {
 			out[i].n++
 			continue
 		}
 		idx[s] = len(out)
-		out = append(out, termCount{term: s, n: 1})
+		out = append(out, termCount{term: s, n: 1, group: group})
 	}
-	return out, len(ts)
+	return out
 }
 
 // highlight fills the hits' snippets with bleve's highlighter: a second
@@ -166,10 +175,13 @@ func (ix *Index) highlight(ctx context.Context, text string, hits []Hit) error {
 	mt.SetField(fieldTitle)
 	mb := bleve.NewMatchQuery(text)
 	mb.SetField(fieldBody)
-	q := bleve.NewConjunctionQuery(query.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(mt, mb))
+	ms := bleve.NewMatchQuery(text)
+	ms.SetField(fieldSummary)
+	q := bleve.NewConjunctionQuery(query.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(mt, ms, mb))
 	sr := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	sr.Highlight = bleve.NewHighlightWithStyle(html.Name)
 	sr.Highlight.AddField(fieldTitle)
+	sr.Highlight.AddField(fieldSummary)
 	sr.Highlight.AddField(fieldBody)
 	res, err := ix.bleve.SearchInContext(ctx, sr)
 	if err != nil {

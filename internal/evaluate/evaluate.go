@@ -88,15 +88,16 @@ func openIndex(cfg Config, log io.Writer) (*index.Index, func(), error) {
 			}
 			return ix, func() { ix.Close() }, nil
 		}
-	} else {
+	}
+	if cfg.Docs == "" {
+		return nil, nil, errors.New("--docs is required unless --index names an existing index")
+	}
+	if !keep {
 		tmp, err := os.MkdirTemp("", "bahth-eval-")
 		if err != nil {
 			return nil, nil, err
 		}
 		dir = filepath.Join(tmp, "index")
-	}
-	if cfg.Docs == "" {
-		return nil, nil, errors.New("--docs is required unless --index names an existing index")
 	}
 	ix, err := index.CreateWith(dir, cfg.Options)
 	if err != nil {
@@ -113,6 +114,9 @@ func openIndex(cfg Config, log io.Writer) (*index.Index, func(), error) {
 		fmt.Fprintf(log, "warning: %v\n", err) // the other documents loaded
 	} else if err != nil {
 		cleanup()
+		if keep {
+			os.RemoveAll(dir) // this run made it: a later run must not take it for a built index
+		}
 		return nil, nil, err
 	}
 	fmt.Fprintf(log, "indexed %d documents from %s\n", n, cfg.Docs)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,5 +239,20 @@ func moduleRoot(t *testing.T) string {
 			t.Fatal("no go.mod above the test directory")
 		}
 		dir = parent
+	}
+}
+
+// TestRunFailedBuildLeavesNoIndex: when loading the docs fails, the index
+// directory this run made is removed, so a later run does not take it for
+// a built index and score an empty one.
+func TestRunFailedBuildLeavesNoIndex(t *testing.T) {
+	cfg := writeCollection(t)
+	cfg.Index = filepath.Join(t.TempDir(), "ix")
+	cfg.Docs = filepath.Join(t.TempDir(), "missing.jsonl")
+	if err := evaluate.Run(context.Background(), cfg, io.Discard, io.Discard); err == nil {
+		t.Fatal("Run with missing docs succeeded")
+	}
+	if _, err := os.Stat(cfg.Index); !os.IsNotExist(err) {
+		t.Errorf("%s is left behind after a failed build (%v)", cfg.Index, err)
 	}
 }

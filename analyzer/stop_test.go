@@ -1,0 +1,32 @@
+package analyzer_test
+
+import (
+	"testing"
+
+	"github.com/bahth/bahth/analyzer"
+)
+
+// TestConjunctionsInMaAreStopWords: كلما، ربما ... end in ما like the tanween
+// alef words, and stemmed they would become كلم (the stem of كلمة).
+func TestConjunctionsInMaAreStopWords(t *testing.T) {
+	for _, w := range []string{"كلما", "ربما", "طالما", "حينما", "إنما", "مهما"} {
+		if toks := analyzer.NewNews().Analyze([]byte(w)); len(toks) != 0 {
+			t.Errorf("%s gives %q; want it removed as a stop word", w, toks[0].Term)
+		}
+	}
+}
+
+// TestQuranicSymbolsSeparateWords: ۝ U+06DD, ۞ U+06DE and ۩ U+06E9 sit
+// among the Quranic marks but are symbols; they separate words.
+func TestQuranicSymbolsSeparateWords(t *testing.T) {
+	for _, in := range []string{"سلام۩كلام", "سلام۞كلام", "سلام۝كلام"} {
+		toks := analyzer.NewExact().Analyze([]byte(in))
+		if len(toks) != 2 || string(toks[0].Term) != "سلام" || string(toks[1].Term) != "كلام" {
+			var got []string
+			for _, t := range toks {
+				got = append(got, string(t.Term))
+			}
+			t.Errorf("%q gives %q; want سلام and كلام", in, got)
+		}
+	}
+}
