@@ -210,7 +210,7 @@ func (ix *Index) Add(articles []Article) error {
 }
 
 // add indexes a batch of distinct ids, replaced of which already existed,
-// and updates the ranking statistics. A replaced article's new length is
+// waits until it is persisted, and updates the ranking statistics. A replaced article's new length is
 // counted in place of the old one's, which is not known: the averages
 // drift only by the difference.
 func (ix *Index) add(articles []Article, replaced int) error {
@@ -226,8 +226,14 @@ func (ix *Index) add(articles []Article, replaced int) error {
 		}
 		docs = append(docs, doc)
 	}
+	persisted := make(chan error, 1)
+	batch.SetPersistedCallback(func(err error) { persisted <- err })
 	if err := ix.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("indexing batch: %w", err)
+	}
+	// Acknowledge only what is on disk: a write that returns survives kill -9.
+	if err := <-persisted; err != nil {
+		return fmt.Errorf("persisting batch: %w", err)
 	}
 	// The documents were analyzed by the batch: read their field lengths.
 	ix.mu.Lock()

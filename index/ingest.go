@@ -174,8 +174,13 @@ func (ix *Index) Delete(ids []string) (int, error) {
 	for id := range existing {
 		b.Delete(id)
 	}
+	persisted := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { persisted <- err })
 	if err := ix.bleve.Batch(b); err != nil {
 		return 0, fmt.Errorf("deleting: %w", err)
+	}
+	if err := <-persisted; err != nil {
+		return 0, fmt.Errorf("persisting deletions: %w", err)
 	}
 	return len(existing), ix.forget(len(existing))
 }
