@@ -1,0 +1,127 @@
+package index_test
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/bahth/bahth/index"
+	"github.com/blevesearch/bleve/v2"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ar"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+)
+
+const loadCorpus = "../../shared/corpus/news-ar-70k.jsonl.gz"
+
+// readCorpusLines returns the first n lines of the news corpus, or skips.
+func readCorpusLines(b *testing.B, n int) [][]byte {
+	f, err := os.Open(loadCorpus)
+	if errors.Is(err, os.ErrNotExist) {
+		b.Skipf("%s not present (../shared not present): the load benchmark needs the news corpus", loadCorpus)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc := bufio.NewScanner(gz)
+	sc.Buffer(nil, 64<<20)
+	var lines [][]byte
+	for sc.Scan() && len(lines) < n {
+		lines = append(lines, append([]byte(nil), sc.Bytes()...))
+	}
+	return lines
+}
+
+// BenchmarkLoad loads the first 5,000 articles of the news corpus side by
+// side: Bahth's loader (stored articles, stemmed, exact, pairs and lead
+// fields, durable batches) and a plain bleve loader with the built-in ar
+// analyzer on title and body, storing nothing (the reference loader of
+// issue 3). It reports articles/s.
+//
+//	go test -run xxx -bench BenchmarkLoad -benchtime 1x -count 3 ./index
+func BenchmarkLoad(b *testing.B) {
+	lines := readCorpusLines(b, 5000)
+	size := 0
+	for _, l := range lines {
+		size += len(l)
+	}
+	b.Run("bahth", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		for b.Loop() {
+			ix, err := index.Create(filepath.Join(b.TempDir(), "ix"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var arts []index.Article
+			for _, l := range lines {
+				a, err := index.ParseArticle(l)
+				if err != nil {
+					b.Fatal(err)
+				}
+				arts = append(arts, a)
+				if len(arts) == 500 {
+					if err := ix.Add(arts); err != nil {
+						b.Fatal(err)
+					}
+					arts = arts[:0]
+				}
+			}
+			if err := ix.Add(arts); err != nil {
+				b.Fatal(err)
+			}
+			if n, _ := ix.Count(); int(n) != len(lines) {
+				b.Fatalf("indexed %d of %d", n, len(lines))
+			}
+			ix.Close()
+		}
+		b.ReportMetric(float64(len(lines)*b.N)/b.Elapsed().Seconds(), "articles/s")
+	})
+	b.Run("bleve-ar", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		m := bleve.NewIndexMapping()
+		m.DefaultAnalyzer = "ar"
+		doc := bleve.NewDocumentStaticMapping()
+		for _, f := range []string{"title", "body"} {
+			fm := bleve.NewTextFieldMapping()
+			fm.Analyzer, fm.Store, fm.IncludeTermVectors, fm.IncludeInAll, fm.DocValues = "ar", false, false, false, false
+			doc.AddFieldMappingsAt(f, fm)
+		}
+		m.DefaultMapping = doc
+		for b.Loop() {
+			ix, err := bleve.NewUsing(filepath.Join(b.TempDir(), "ix"), m, scorch.Name, scorch.Name, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			batch := ix.NewBatch()
+			for i, l := range lines {
+				var d struct{ ID, Title, Body string }
+				if err := json.Unmarshal(l, &d); err != nil {
+					b.Fatal(err)
+				}
+				if err := batch.Index(d.ID, map[string]string{"title": d.Title, "body": d.Body}); err != nil {
+					b.Fatal(err)
+				}
+				if batch.Size() == 500 || i == len(lines)-1 {
+					if err := ix.Batch(batch); err != nil {
+						b.Fatal(err)
+					}
+					batch = ix.NewBatch()
+				}
+			}
+			if n, _ := ix.DocCount(); int(n) != len(lines) {
+				b.Fatalf("indexed %d of %d", n, len(lines))
+			}
+			ix.Close()
+		}
+		b.ReportMetric(float64(len(lines)*b.N)/b.Elapsed().Seconds(), "articles/s")
+	})
+}
+
