@@ -124,4 +124,3 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(float64(len(lines)*b.N)/b.Elapsed().Seconds(), "articles/s")
 	})
 }
-
