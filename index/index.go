@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 	"unicode"
@@ -51,17 +52,39 @@ var rankedFields = []string{fieldText, fieldExact, fieldTitle, fieldPairs, field
 func Create(dir string) (*Index, error) { return CreateWith(dir, Options{}) }
 
 // CreateWith makes a new empty index in dir with the given analyzers.
+//
+// dir is a symbolic link to a generation directory beside it (dir.gen1,
+// dir.gen2 ...), so that Reindex can build the next generation and swap it
+// in with one atomic rename: whoever opens dir gets a complete index.
 func CreateWith(dir string, o Options) (*Index, error) {
-	if _, err := os.Stat(dir); err == nil {
+	if _, err := os.Lstat(dir); err == nil {
 		return nil, fmt.Errorf("creating index: %s already exists", dir)
 	}
-	b, err := bleve.NewUsing(dir, newMapping(o), scorch.Name, scorch.Name, nil)
+	gen := generationPath(dir, 1)
+	ix, err := createAt(gen, o)
 	if err != nil {
-		return nil, fmt.Errorf("creating index in %s: %w", dir, err)
+		return nil, err
 	}
-	if err := writeMeta(dir, metaOf(o)); err != nil {
+	if err := os.Symlink(filepath.Base(gen), dir); err != nil {
+		ix.Close()
+		os.RemoveAll(gen)
+		return nil, fmt.Errorf("creating index %s: %w", dir, err)
+	}
+	return ix, nil
+}
+
+// createAt makes a new empty index in the directory path itself.
+func createAt(path string, o Options) (*Index, error) {
+	if _, err := os.Lstat(path); err == nil {
+		return nil, fmt.Errorf("creating index: %s already exists", path)
+	}
+	b, err := bleve.NewUsing(path, newMapping(o), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("creating index in %s: %w", path, err)
+	}
+	if err := writeMeta(path, metaOf(o)); err != nil {
 		b.Close()
-		return nil, fmt.Errorf("creating index in %s: %w", dir, err)
+		return nil, fmt.Errorf("creating index in %s: %w", path, err)
 	}
 	return newIndex(b)
 }
@@ -109,10 +132,20 @@ func Open(dir string) (*Index, error) {
 
 // OpenOrCreate opens dir if it holds an index and creates one otherwise.
 func OpenOrCreate(dir string) (*Index, error) {
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
 		return Create(dir)
 	}
 	return Open(dir)
+}
+
+// Remove deletes the index at dir: the link and the generation it points to.
+func Remove(dir string) error {
+	if target, err := filepath.EvalSymlinks(dir); err == nil && target != dir {
+		if err := os.RemoveAll(target); err != nil {
+			return err
+		}
+	}
+	return os.RemoveAll(dir)
 }
 
 // Analyzers returns the names of the analyzers of the stemmed and the

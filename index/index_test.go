@@ -417,7 +417,7 @@ func TestOpenRefusesOtherAnalysis(t *testing.T) {
 			if !errors.Is(err, index.ErrReindex) {
 				t.Fatalf("Open = %v; want ErrReindex", err)
 			}
-			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "rebuild") {
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "bahth reindex") {
 				t.Errorf("error %q should name %q and say to rebuild", err, tc.want)
 			}
 		})

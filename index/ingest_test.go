@@ -187,3 +187,40 @@ func TestStats(t *testing.T) {
 		t.Errorf("analyzers %v", st.Analyzers)
 	}
 }
+
+// TestReindex rebuilds an index whose analysis this build no longer has (its
+// record names ar_news_v0) from the stored articles, and swaps it in.
+func TestReindex(t *testing.T) {
+	ix, dir := newIndex(t)
+	if _, err := ix.Load(strings.NewReader(goodLines), "a.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	metaPath := filepath.Join(dir, "bahth.json")
+	b, _ := os.ReadFile(metaPath)
+	os.WriteFile(metaPath, []byte(strings.Replace(string(b), `"ar_news_v1"`, `"ar_news_v0"`, 1)), 0o644)
+	if _, err := index.Open(dir); !errors.Is(err, index.ErrReindex) || !strings.Contains(err.Error(), "bahth reindex --index "+dir) {
+		t.Fatalf("Open before reindex = %v; want ErrReindex naming the command", err)
+	}
+	before, _ := os.Readlink(dir)
+	n, err := index.Reindex(dir)
+	if err != nil || n != 3 {
+		t.Fatalf("Reindex = %d, %v; want 3 articles", n, err)
+	}
+	after, _ := os.Readlink(dir)
+	if after == before {
+		t.Errorf("%s still points at %s", dir, before)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), before)); !os.IsNotExist(err) {
+		t.Errorf("old generation %s left behind", before)
+	}
+	ix2, err := index.Open(dir)
+	if err != nil {
+		t.Fatalf("Open after reindex: %v", err)
+	}
+	defer ix2.Close()
+	res, err := ix2.Search(context.Background(), index.Request{Query: "معرض الكتاب"})
+	if err != nil || len(res.Hits) == 0 || res.Hits[0].ID != "g2" || string(res.Hits[0].Article.Extra["views"]) != "12" {
+		t.Errorf("after reindex: %v %+v", err, res)
+	}
+}

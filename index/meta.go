@@ -46,7 +46,7 @@ func writeMeta(dir string, m meta) error {
 func checkMeta(dir string) error {
 	b, err := os.ReadFile(filepath.Join(dir, metaFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("%w: %s has no %s (built by an older Bahth); rebuild it by indexing the articles again into a new directory (%s is left as it is)", ErrReindex, dir, metaFile, dir)
+		return fmt.Errorf("%w: %s has no %s (built by an older Bahth); rebuild it: bahth reindex --index %s", ErrReindex, dir, metaFile, dir)
 	}
 	if err != nil {
 		return err
@@ -56,13 +56,13 @@ func checkMeta(dir string) error {
 		return fmt.Errorf("%s: %w", filepath.Join(dir, metaFile), err)
 	}
 	if m.SchemaVersion != SchemaVersion {
-		return fmt.Errorf("%w: %s was built with schema version %d and this build uses %d; rebuild it by indexing the articles again into a new directory (%s is left as it is)",
+		return fmt.Errorf("%w: %s was built with schema version %d and this build uses %d; rebuild it: bahth reindex --index %s",
 			ErrReindex, dir, m.SchemaVersion, SchemaVersion, dir)
 	}
 	cache := registry.NewCache()
 	for field, name := range m.Analyzers {
 		if _, err := cache.AnalyzerNamed(name); err != nil {
-			return fmt.Errorf("%w: %s was built with analyzer %s (field %s), which this build does not have; rebuild it by indexing the articles again into a new directory (%s is left as it is)",
+			return fmt.Errorf("%w: %s was built with analyzer %s (field %s), which this build does not have; rebuild it: bahth reindex --index %s",
 				ErrReindex, dir, name, field, dir)
 		}
 	}

@@ -37,7 +37,11 @@ func (ix *Index) Stats(dir string, top int) (*Stats, error) {
 	if st.Articles, err = ix.bleve.DocCount(); err != nil {
 		return nil, err
 	}
-	err = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	err = filepath.WalkDir(root, func(_ string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			if info, ierr := d.Info(); ierr == nil {
 				st.DiskBytes += info.Size()

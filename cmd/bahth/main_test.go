@@ -124,7 +124,7 @@ func TestAnalyzeStdin(t *testing.T) {
 }
 
 func TestHelpExitsZero(t *testing.T) {
-	for _, cmd := range []string{"analyze", "index", "stats", "eval", "demo"} {
+	for _, cmd := range []string{"analyze", "index", "reindex", "stats", "eval", "demo"} {
 		t.Run(cmd, func(t *testing.T) {
 			stdout, stderr, code := run(t, "", cmd, "--help")
 			if code != 0 {

@@ -115,7 +115,7 @@ func openIndex(cfg Config, log io.Writer) (*index.Index, func(), error) {
 	} else if err != nil {
 		cleanup()
 		if keep {
-			os.RemoveAll(dir) // this run made it: a later run must not take it for a built index
+			index.Remove(dir) // this run made it: a later run must not take it for a built index
 		}
 		return nil, nil, err
 	}

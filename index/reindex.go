@@ -1,0 +1,151 @@
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// generationPath is the directory of generation n of the index at dir.
+func generationPath(dir string, n int) string {
+	return fmt.Sprintf("%s.gen%d", strings.TrimRight(dir, string(filepath.Separator)), n)
+}
+
+// generationOf returns the number of the generation dir points to (0 when
+// dir is a plain directory).
+func generationOf(dir string) int {
+	target, err := os.Readlink(dir)
+	if err != nil {
+		return 0
+	}
+	i := strings.LastIndex(target, ".gen")
+	if i < 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(target[i+len(".gen"):])
+	return n
+}
+
+// Reindex rebuilds the index at dir from its stored articles with this
+// build's analysis, into the next generation directory beside it, and then
+// points dir at it with one atomic rename, so that whoever opens dir gets
+// either the old or the new index, never a half-built one. An index that
+// is still open keeps reading its own files; the old generation is removed
+// afterwards. It returns the number of articles copied.
+func Reindex(dir string) (int, error) {
+	oldPath, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return 0, err
+	}
+	if err := registerMissingAnalyzers(oldPath); err != nil {
+		return 0, err
+	}
+	old, err := bleve.Open(oldPath)
+	if err != nil {
+		return 0, fmt.Errorf("opening %s to rebuild it: %w", dir, err)
+	}
+	defer old.Close()
+	newPath := generationPath(dir, generationOf(dir)+1)
+	os.RemoveAll(newPath) // a rebuild that was interrupted
+	fresh, err := createAt(newPath, Options{})
+	if err != nil {
+		return 0, err
+	}
+	n, err := copyArticles(old, fresh)
+	if cerr := fresh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(newPath)
+		return n, err
+	}
+	// The swap: a new link renamed over the old one, atomically.
+	tmp := dir + ".swap"
+	os.Remove(tmp)
+	if err := os.Symlink(filepath.Base(newPath), tmp); err != nil {
+		return n, err
+	}
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&os.ModeSymlink == 0 {
+		// An index made before generations: move it aside first (not atomic).
+		if err := os.Rename(dir, generationPath(dir, 0)); err != nil {
+			return n, err
+		}
+		oldPath = generationPath(dir, 0)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return n, fmt.Errorf("swapping in the rebuilt index: %w", err)
+	}
+	return n, os.RemoveAll(oldPath)
+}
+
+// copyArticles pages through the stored articles of old in id order and
+// adds them to fresh.
+func copyArticles(old bleve.Index, fresh *Index) (int, error) {
+	const page = 500
+	n := 0
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
+		req.SortBy([]string{"_id"})
+		req.Fields = []string{sourceField}
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := old.Search(req)
+		if err != nil {
+			return n, err
+		}
+		if len(res.Hits) == 0 {
+			return n, nil
+		}
+		batch := make([]Article, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			raw, _ := h.Fields[sourceField].(string)
+			var a Article
+			if err := json.Unmarshal([]byte(raw), &a); err != nil {
+				return n, fmt.Errorf("stored article %s: %w", h.ID, err)
+			}
+			batch = append(batch, a)
+		}
+		if err := fresh.Add(batch); err != nil {
+			return n, err
+		}
+		n += len(batch)
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+// registerMissingAnalyzers registers a stand-in for each analyzer the old
+// index names that this build lacks, so bleve can open it to read its
+// stored articles (nothing is analyzed with them).
+func registerMissingAnalyzers(path string) error {
+	raw, err := os.ReadFile(filepath.Join(path, metaFile))
+	if err != nil {
+		return nil // an index without a record: bleve says what it lacks
+	}
+	var m meta
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return err
+	}
+	cache := registry.NewCache()
+	for _, name := range m.Analyzers {
+		if _, err := cache.AnalyzerNamed(name); err == nil {
+			continue
+		}
+		err := registry.RegisterAnalyzer(name, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+			return &analysis.DefaultAnalyzer{Tokenizer: single.NewSingleTokenTokenizer()}, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
