@@ -168,3 +168,19 @@ func TestUnknownCommandFails(t *testing.T) {
 		t.Error("analyze without TEXT exited 0")
 	}
 }
+
+// TestIndexStdinAndStats loads articles from standard input ("-"), reports
+// a rejected line with its line number and a non-zero exit, and describes
+// the index with stats.
+func TestIndexStdinAndStats(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	in := "{\"id\":\"a\",\"title\":\"خبر أول\",\"section\":\"اقتصاد\"}\n{\"id\":\"b\",\"body\":\"نص ثان\",\"section\":\"اقتصاد\"}\nbroken\n"
+	_, stderr, code := run(t, in, "index", "--index", dir, "-")
+	if code == 0 || !strings.Contains(stderr, "-:3: invalid article") || !strings.Contains(stderr, "added 2, updated 0, deleted 0, rejected 1") {
+		t.Fatalf("index - exited %d with:\n%s", code, stderr)
+	}
+	stdout, stderr, code := run(t, "", "stats", "--index", dir, "--json")
+	if code != 0 || !strings.Contains(stdout, `"articles":2`) || !strings.Contains(stdout, `"term":"اقتصاد","count":2`) {
+		t.Fatalf("stats exited %d: %s %s", code, stdout, stderr)
+	}
+}
