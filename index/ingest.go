@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
+	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"github.com/bahth/bahth/internal/corpus"
@@ -22,7 +25,8 @@ type IngestOptions struct {
 	// Unknown is called once per field outside the schema, with where it
 	// was first seen (FILE:LINE); the field is kept in the stored article.
 	Unknown func(field, where string)
-	// Progress, if set, is called after each batch.
+	// Progress, if set, is called after each batch (from the goroutine
+	// that wrote it, one call at a time).
 	Progress func(*IngestStats)
 }
 
@@ -61,26 +65,12 @@ func (ix *Index) Ingest(ctx context.Context, r io.Reader, name string, opts Inge
 	if opts.MaxLineBytes <= 0 {
 		opts.MaxLineBytes = DefaultMaxLineBytes
 	}
+	w := newWriters(ix, runtime.GOMAXPROCS(0), opts, st)
 	seen := map[string]bool{}
-	batch := make([]Article, 0, opts.BatchSize)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		updated, err := ix.upsert(batch)
-		if err != nil {
-			return err
-		}
-		st.Updated += updated
-		st.Added += len(batch) - updated
-		batch = batch[:0]
-		if opts.Progress != nil {
-			opts.Progress(st)
-		}
-		return nil
-	}
 	reject := func(text []byte, err error) {
+		w.mu.Lock()
 		st.Rejected++
+		w.mu.Unlock()
 		if opts.Reject != nil {
 			opts.Reject(text, err)
 		}
@@ -103,19 +93,86 @@ func (ix *Index) Ingest(ctx context.Context, r io.Reader, name string, opts Inge
 				}
 			}
 		}
-		batch = append(batch, a)
-		if len(batch) < opts.BatchSize {
-			return nil
-		}
-		if err := flush(); err != nil {
+		if err := w.add(a); err != nil {
 			return err
 		}
 		return ctx.Err()
 	})
-	if ferr := flush(); err == nil || errors.Is(err, context.Canceled) {
-		err = errors.Join(err, ferr)
+	if werr := w.close(); err == nil || errors.Is(err, context.Canceled) {
+		err = errors.Join(err, werr)
 	}
 	return err
+}
+
+// writers index batches on several goroutines, so that bleve builds
+// several segments at once (one core each). An article goes to the writer
+// its id hashes to, so two versions of one article are applied in order.
+type writers struct {
+	ix      *Index
+	opts    IngestOptions
+	st      *IngestStats
+	mu      sync.Mutex // guards st and err
+	err     error
+	pending [][]Article
+	queues  []chan []Article
+	wg      sync.WaitGroup
+}
+
+func newWriters(ix *Index, n int, opts IngestOptions, st *IngestStats) *writers {
+	w := &writers{ix: ix, opts: opts, st: st, pending: make([][]Article, n), queues: make([]chan []Article, n)}
+	for i := range w.queues {
+		w.queues[i] = make(chan []Article, 1)
+		w.wg.Add(1)
+		go w.run(w.queues[i])
+	}
+	return w
+}
+
+func (w *writers) run(q chan []Article) {
+	defer w.wg.Done()
+	for batch := range q {
+		updated, err := w.ix.upsert(batch)
+		w.mu.Lock()
+		if err != nil && w.err == nil {
+			w.err = err
+		}
+		if err == nil {
+			w.st.Updated += updated
+			w.st.Added += len(batch) - updated
+			if w.opts.Progress != nil {
+				w.opts.Progress(w.st)
+			}
+		}
+		w.mu.Unlock()
+	}
+}
+
+// add queues an article; it returns the first error a writer met.
+func (w *writers) add(a Article) error {
+	h := fnv.New32a()
+	h.Write([]byte(a.ID))
+	i := int(h.Sum32() % uint32(len(w.queues)))
+	w.pending[i] = append(w.pending[i], a)
+	if len(w.pending[i]) >= w.opts.BatchSize {
+		w.queues[i] <- w.pending[i]
+		w.pending[i] = make([]Article, 0, w.opts.BatchSize)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// close sends what is pending, waits for the writers and returns the first
+// error one met.
+func (w *writers) close() error {
+	for i, batch := range w.pending {
+		if len(batch) > 0 {
+			w.queues[i] <- batch
+		}
+		close(w.queues[i])
+	}
+	w.wg.Wait()
+	return w.err
 }
 
 // upsert indexes a batch and reports how many of its ids were already there.
