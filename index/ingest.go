@@ -121,7 +121,7 @@ type writers struct {
 func newWriters(ix *Index, n int, opts IngestOptions, st *IngestStats) *writers {
 	w := &writers{ix: ix, opts: opts, st: st, pending: make([][]Article, n), queues: make([]chan []Article, n)}
 	for i := range w.queues {
-		w.queues[i] = make(chan []Article, 1)
+		w.queues[i] = make(chan []Article)
 		w.wg.Add(1)
 		go w.run(w.queues[i])
 	}
