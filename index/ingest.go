@@ -247,21 +247,23 @@ func (ix *Index) Delete(ids []string) (int, error) {
 // returned error then names each rejected line as FILE:LINE: reason
 // (wrapping ErrInvalidArticle).
 func (ix *Index) LoadFile(path string) (int, error) {
-	var st IngestStats
-	var rejected []error
-	err := ix.IngestFile(context.Background(), path, IngestOptions{Reject: func(_ []byte, e error) { rejected = append(rejected, e) }}, &st)
-	return loadResult(&st, rejected, err)
+	return loadAll(func(o IngestOptions, st *IngestStats) error {
+		return ix.IngestFile(context.Background(), path, o, st)
+	})
 }
 
 // Load is LoadFile over an open reader; name is used in errors.
 func (ix *Index) Load(r io.Reader, name string) (int, error) {
-	var st IngestStats
-	var rejected []error
-	err := ix.Ingest(context.Background(), r, name, IngestOptions{Reject: func(_ []byte, e error) { rejected = append(rejected, e) }}, &st)
-	return loadResult(&st, rejected, err)
+	return loadAll(func(o IngestOptions, st *IngestStats) error {
+		return ix.Ingest(context.Background(), r, name, o, st)
+	})
 }
 
-func loadResult(st *IngestStats, rejected []error, err error) (int, error) {
+// loadAll runs one ingest, collecting its rejections into the error.
+func loadAll(ingest func(IngestOptions, *IngestStats) error) (int, error) {
+	var st IngestStats
+	var rejected []error
+	err := ingest(IngestOptions{Reject: func(_ []byte, e error) { rejected = append(rejected, e) }}, &st)
 	if err == nil && len(rejected) > 0 {
 		err = fmt.Errorf("%d lines rejected: %w", len(rejected), errors.Join(rejected...))
 	}

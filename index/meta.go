@@ -39,21 +39,31 @@ func writeMeta(dir string, m meta) error {
 	return os.WriteFile(filepath.Join(dir, metaFile), append(b, '\n'), 0o644)
 }
 
+// readMeta reads the record of the index in dir.
+func readMeta(dir string) (meta, error) {
+	var m meta
+	path := filepath.Join(dir, metaFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
 // checkMeta fails with ErrReindex unless the index in dir was built with
 // this build's schema and with analyzers this build registers. Analyzer
 // names are versioned (STYLE.md rule 4), so a build that changed an
 // analysis no longer registers the old name.
 func checkMeta(dir string) error {
-	b, err := os.ReadFile(filepath.Join(dir, metaFile))
+	m, err := readMeta(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("%w: %s has no %s (built by an older Bahth); rebuild it: bahth reindex --index %s", ErrReindex, dir, metaFile, dir)
 	}
 	if err != nil {
 		return err
-	}
-	var m meta
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, metaFile), err)
 	}
 	if m.SchemaVersion != SchemaVersion {
 		return fmt.Errorf("%w: %s was built with schema version %d and this build uses %d; rebuild it: bahth reindex --index %s",

@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -127,12 +128,11 @@ func copyArticles(old bleve.Index, fresh *Index) (int, error) {
 // index names that this build lacks, so bleve can open it to read its
 // stored articles (nothing is analyzed with them).
 func registerMissingAnalyzers(path string) error {
-	raw, err := os.ReadFile(filepath.Join(path, metaFile))
-	if err != nil {
+	m, err := readMeta(path)
+	if errors.Is(err, os.ErrNotExist) {
 		return nil // an index without a record: bleve says what it lacks
 	}
-	var m meta
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if err != nil {
 		return err
 	}
 	cache := registry.NewCache()

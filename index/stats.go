@@ -1,10 +1,8 @@
 package index
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -72,12 +70,8 @@ func (ix *Index) Stats(dir string, top int) (*Stats, error) {
 	if st.Newest, err = ix.edgeDate("-published_at"); err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, metaFile))
+	m, err := readMeta(dir)
 	if err != nil {
-		return nil, err
-	}
-	var m meta
-	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, err
 	}
 	st.SchemaVersion, st.Analyzers = m.SchemaVersion, m.Analyzers
