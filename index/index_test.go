@@ -2,7 +2,7 @@ package index_test
 
 // Tests against a real scorch index on disk (STYLE.md rule 13): no mocks of
 // bleve. Each test builds its own index from the embedded sample articles
-// (internal/samples, ids s01..s14) in t.TempDir().
+// (internal/samples) in t.TempDir().
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func newIndex(t *testing.T) (*index.Index, string) {
 	return ix, dir
 }
 
-// newSampleIndex is newIndex loaded with the 14 sample articles.
+// newSampleIndex is newIndex loaded with all the sample articles.
 func newSampleIndex(t *testing.T) (*index.Index, string) {
 	t.Helper()
 	ix, dir := newIndex(t)
@@ -41,8 +41,8 @@ func newSampleIndex(t *testing.T) (*index.Index, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 14 {
-		t.Fatalf("loaded %d sample articles, want 14", n)
+	if want := samples.Count(); n != want {
+		t.Fatalf("loaded %d sample articles, want %d", n, want)
 	}
 	return ix, dir
 }
@@ -109,8 +109,8 @@ func TestReopenKeepsCountAndResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m != n || n != 14 {
-		t.Errorf("Count: %d before closing, %d after reopening; want 14 both times", n, m)
+	if want := uint64(samples.Count()); m != n || n != want {
+		t.Errorf("Count: %d before closing, %d after reopening; want %d both times", n, m, want)
 	}
 	for _, q := range queries {
 		after := search(t, re, index.Request{Query: q, Size: 20})

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bahth/bahth/internal/samples"
 )
 
 var bahthBin string
@@ -145,8 +147,8 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(stdout, "<mark>") {
 		t.Errorf("demo printed no <mark>:\n%s", stdout)
 	}
-	if !strings.Contains(stdout, "indexed 14 sample articles") {
-		t.Errorf("demo did not report the 14 samples:\n%s", stdout)
+	if want := fmt.Sprintf("indexed %d sample articles", samples.Count()); !strings.Contains(stdout, want) {
+		t.Errorf("demo did not report the %d samples:\n%s", samples.Count(), stdout)
 	}
 }
 
