@@ -11,24 +11,29 @@ package index
 // Matching (matchSpans). A word matches when its ar_news_v1 term is a stemmed
 // query term, when its ar_exact_v1 term is a normalized query term, or when
 // its ar_exact_v1 term starts with the normalized prefix of a trailing-*
-// query word. A mark covers the token's offsets: the whole word with its
+// query word; the prefix is matched against the whole exact term, clitics
+// included, so الكتا* marks الكتاب and الكتابة but not والكتاب (a known
+// gap, the same as a prefix query on the exact field). A mark covers the
+// token's offsets: the whole word with its
 // glued و/ال/ب/ل (والمدرسة for المدرسة), its diacritics and tatweel and any
 // invisible character inside it, but not the RLM or LRM that editors type
 // after a Latin name (the tokenizer leaves those out of the word). Spans
 // that overlap (two readings of one word) are merged; words that touch
 // (لـOpenAI is two tokens) keep a mark each, as bleve's highlighter does.
 //
-// Lengths are counted in characters (runes) of the text shown: a run of
-// whitespace, newlines included, is shown as one space and counts one; the
-// "…" ellipses and the markup do not count. A length <= 0 means 160, a
+// Lengths are counted in characters (runes) of the text shown, diacritics
+// and invisible marks included (المَدْرَسَةِ is 12): a run of whitespace,
+// newlines included, is shown as one space and counts one; the "…"
+// ellipses and the markup do not count. A length <= 0 means 160, a
 // length above 1000 means 1000; a count <= 0 means 3.
 //
 // Word boundaries. A fragment starts and ends only where a word starts or
 // ends: next to whitespace, after punctuation that is followed by a letter,
-// or before an opening bracket or quote (« ( [ “). It never ends inside a
-// word, so never between a letter and its diacritics, tatweel, ZWJ or a
-// combining sequence, never inside a number (97.4, ١٬٥٠٠), and never inside
-// a marked word. One exception: a single marked word longer than the whole
+// before an opening bracket or quote (« ( [ “), or at the edge of a marked
+// word (between لـ and OpenAI). It never ends inside a word, so never
+// between a letter and its diacritics, tatweel, ZWJ or a combining
+// sequence, never inside a number (97.4, ١٬٥٠٠), and never inside a marked
+// word. One exception: a single marked word longer than the whole
 // length is shown whole, as the fragment, and so is a first word longer
 // than the length in leadSnippet; the length is exceeded rather than a word
 // cut.
@@ -56,12 +61,11 @@ package index
 //     then by whole preceding ones, while they fit; if it is still shorter
 //     than half the length, words of the next sentence are added;
 //  2. otherwise the window starts at the sentence's start if that leaves at
-//     least half of the spare length after the cluster, or when the start is
-//     within the spare length and an eighth of the length (a word or two),
-//     else about a third of the spare length before the cluster, cut at a
-//     word boundary, and runs to the sentence's end
-//     if it fits, else as far as the length allows; any length left after
-//     a sentence end moves the start further back.
+//     least half of the spare length after the cluster, or if the start is
+//     within the spare length and an eighth of the length (a word or two);
+//     else it starts about a third of the spare length before the cluster.
+//     It ends at the sentence's end if that fits, else as far as the length
+//     allows; length left over after a sentence end moves the start back.
 //
 // "…" is put at a fragment's start when it does not start a sentence and at
 // its end when it does not end one.

@@ -413,6 +413,7 @@ func TestSnippetGolden(t *testing.T) {
 				fmt.Fprintf(&b, "marked: %s\n", strings.Join(surfaces(body, bsp), " | "))
 				fmt.Fprintf(&b, "title: %s\n", markText(title, tsp))
 				frags := snippets(body, bsp, 3, 160)
+				checkDisjoint(t, body, frags)
 				for i, f := range frags {
 					fmt.Fprintf(&b, "%d: %s\n", i+1, f)
 				}
@@ -422,6 +423,30 @@ func TestSnippetGolden(t *testing.T) {
 			}
 			checkGolden(t, filepath.Join("testdata", "snippets", name+".golden"), b.String())
 		})
+	}
+}
+
+// checkDisjoint finds each fragment in the text (the fixtures repeat no
+// long phrase) and fails if two of them share any of it.
+func checkDisjoint(t *testing.T, text string, frags []string) {
+	t.Helper()
+	whole := collapse(text)
+	type piece struct{ from, to int }
+	var seen []piece
+	for _, f := range frags {
+		shown := strings.TrimSuffix(strings.TrimPrefix(visible(f), "…"), "…")
+		i := strings.Index(whole, shown)
+		if i < 0 {
+			t.Errorf("fragment %q is not in the text", f)
+			continue
+		}
+		p := piece{i, i + len(shown)}
+		for _, q := range seen {
+			if p.from < q.to && q.from < p.to {
+				t.Errorf("fragment %q overlaps another", f)
+			}
+		}
+		seen = append(seen, p)
 	}
 }
 
