@@ -87,7 +87,6 @@ package index
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -484,9 +483,6 @@ func (ix *Index) wireMembers(ctx context.Context, key string, max int) ([]string
 
 // maxGroup bounds the members WireCopies and wireGroups return per group.
 const maxGroup = 100
-
-// ErrNotFound is returned for an article id the index does not hold.
-var ErrNotFound = errors.New("article not found")
 
 // storedArticle returns the stored fields of one article, or ErrNotFound.
 func (ix *Index) storedArticle(ctx context.Context, id string, fields ...string) (*search.DocumentMatch, error) {

@@ -28,7 +28,7 @@ var agencySentences = []string{
 	"ومن المقرر أن تعقد الدورة المقبلة من المنتدى في القاهرة خلال شهر مارس من العام المقبل.",
 }
 
-var fixDay = time.Date(2024, 3, 12, 9, 0, 0, 0, time.UTC)
+var fixDay = time.Date(2023, 3, 12, 9, 0, 0, 0, time.UTC)
 
 // WireFixtures are the fixture articles by id.
 var WireFixtures = map[string]Article{
