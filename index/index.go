@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +27,8 @@ type Index struct {
 
 	mu    sync.RWMutex
 	stats fieldStats
+
+	wire wireState // wire copies of the batches being written (dedup.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -247,13 +250,19 @@ func (ix *Index) Add(articles []Article) error {
 // counted in place of the old one's, which is not known: the averages
 // drift only by the difference.
 func (ix *Index) add(articles []Article, replaced int) error {
+	wires, done, err := ix.assignWire(context.Background(), articles)
+	if err != nil {
+		return err
+	}
+	defer done() // once the batch is searchable (or failed)
 	batch := ix.bleve.NewBatch()
 	docs := make([]*document.Document, 0, len(articles))
-	for _, a := range articles {
+	for i, a := range articles {
 		doc, err := ix.document(a)
 		if err != nil {
 			return err
 		}
+		wires[i].addTo(doc)
 		if err := batch.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -391,7 +392,7 @@ func TestOpenRefusesOtherAnalysis(t *testing.T) {
 	tests := []struct {
 		name, from, to, want string
 	}{
-		{"older schema version", `"schema_version": 2`, `"schema_version": 1`, "schema version 1"},
+		{"older schema version", fmt.Sprintf(`"schema_version": %d`, index.SchemaVersion), `"schema_version": 1`, "schema version 1"},
 		{"analyzer this build does not have", `"ar_news_v1"`, `"ar_news_v0"`, "analyzer ar_news_v0"},
 	}
 	for _, tc := range tests {

@@ -19,7 +19,7 @@ const (
 )
 
 // SchemaVersion changes whenever the mapping below changes meaning.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Options choose the analyzers of a new index. The zero value is Bahth's
 // analysis; other analyzers exist for ablations and comparisons.
@@ -69,6 +69,16 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 	for _, f := range []string{"section", "source", "author", "tags", "lang"} {
 		doc.AddFieldMappingsAt(f, kw())
 	}
+	// Wire copies (dedup.go): the group key, stored; the LSH band terms,
+	// indexed only. Ingest adds them to each document itself, beside the
+	// stored-only packed signature "minhash".
+	wire := kw()
+	wire.Store = true
+	wire.DocValues = false
+	doc.AddFieldMappingsAt(fieldWire, wire)
+	lsh := kw()
+	lsh.DocValues = false
+	doc.AddFieldMappingsAt(fieldLSH, lsh)
 	url := kw()
 	url.Index = false
 	url.Store = true
