@@ -29,6 +29,7 @@ type Index struct {
 	stats fieldStats
 
 	wire wireState // wire copies of the batches being written (dedup.go)
+	sugg suggestState // the vocabulary of Suggest and DidYouMean (suggest.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -93,7 +94,7 @@ func createAt(path string, o Options) (*Index, error) {
 }
 
 func newIndex(b bleve.Index) (*Index, error) {
-	ix := &Index{bleve: b, stats: fieldStats{Tokens: map[string]int64{}}}
+	ix := &Index{bleve: b, stats: fieldStats{Tokens: map[string]int64{}}, sugg: newSuggestState()}
 	m := b.Mapping()
 	ix.stem = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldTitle))
 	ix.exact = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldExact))
@@ -268,6 +269,12 @@ func (ix *Index) add(articles []Article, replaced int) error {
 		}
 		docs = append(docs, doc)
 	}
+	// Keep the suggestion vocabulary current (suggest.go).
+	vw, err := ix.beginVocabWrite(articleIDs(articles))
+	if err != nil {
+		return err
+	}
+	defer vw.end()
 	persisted := make(chan error, 1)
 	batch.SetPersistedCallback(func(err error) { persisted <- err })
 	if err := ix.bleve.Batch(batch); err != nil {
@@ -277,6 +284,7 @@ func (ix *Index) add(articles []Article, replaced int) error {
 	if err := <-persisted; err != nil {
 		return fmt.Errorf("persisting batch: %w", err)
 	}
+	vw.commit(articles)
 	// The documents were analyzed by the batch: read their field lengths.
 	ix.mu.Lock()
 	defer ix.mu.Unlock()

@@ -228,9 +228,17 @@ func (ix *Index) Delete(ids []string) (int, error) {
 		return 0, err
 	}
 	b := ix.bleve.NewBatch()
+	gone := make([]string, 0, len(existing))
 	for id := range existing {
 		b.Delete(id)
+		gone = append(gone, id)
 	}
+	// Keep the suggestion vocabulary current (suggest.go).
+	vw, err := ix.beginVocabWrite(gone)
+	if err != nil {
+		return 0, err
+	}
+	defer vw.end()
 	persisted := make(chan error, 1)
 	b.SetPersistedCallback(func(err error) { persisted <- err })
 	if err := ix.bleve.Batch(b); err != nil {
@@ -239,6 +247,7 @@ func (ix *Index) Delete(ids []string) (int, error) {
 	if err := <-persisted; err != nil {
 		return 0, fmt.Errorf("persisting deletions: %w", err)
 	}
+	vw.commit(nil)
 	return len(existing), ix.forget(len(existing))
 }
 

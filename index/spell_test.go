@@ -1,0 +1,134 @@
+package index_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bahth/bahth/index"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// TestFuzzyDictCountsRunes proves that scorch's FieldDictFuzzy, which
+// DidYouMean takes its candidates from, counts edit distance in runes:
+// الاستثمر is one letter (ا, two bytes in UTF-8) short of الاستثمار, and
+// fuzziness 1 finds it; a two-letter difference needs fuzziness 2.
+func TestFuzzyDictCountsRunes(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = keyword.Name
+	idx, err := bleve.NewUsing(filepath.Join(t.TempDir(), "fuzzy"), m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	for i, w := range []string{"الاستثمار", "الاستقرار", "openai"} {
+		if err := idx.Index(fmt.Sprint(i), map[string]any{"w": w}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	fuzzy := func(term string, d int) []string {
+		fd, err := r.(bindex.IndexReaderFuzzy).FieldDictFuzzy("w", term, d, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fd.Close()
+		var out []string
+		for {
+			e, err := fd.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				return out
+			}
+			out = append(out, e.Term)
+		}
+	}
+	tests := []struct {
+		name, term string
+		d          int
+		want       []string
+	}{
+		{"one Arabic letter missing (2 bytes)", "الاستثمر", 1, []string{"الاستثمار"}},
+		{"one Arabic letter changed (2 bytes)", "الاستسمار", 1, []string{"الاستثمار"}},
+		{"two Arabic letters changed", "الاستسمر", 1, nil},
+		{"two Arabic letters, fuzziness 2", "الاستسمر", 2, []string{"الاستثمار"}},
+		{"one Latin letter missing", "opnai", 1, []string{"openai"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := fuzzy(tc.term, tc.d); !slices.Equal(got, tc.want) {
+				t.Errorf("FieldDictFuzzy(%q, %d) = %q, want %q", tc.term, tc.d, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDidYouMean(t *testing.T) {
+	ix := newSuggestIndex(t)
+	tests := []struct {
+		name, query string
+		want        string // "" when nothing is corrected
+	}{
+		{"one Arabic letter missing", "الاستثمر", "الاستثمار"},
+		{"one letter wrong in a variant spelling", "الاستتمار", "الاستثمار"},
+		{"two letters swapped in a long word", "الاسثتمارات", "الاستثمارات"},
+		{"other words kept as typed", "صُندوق الاستثمر!", "صُندوق الاستثمار!"},
+		{"Latin typo, shown as written", "opnai", "OpenAI"},
+		{"a frequent word stands", "الاستثمار", ""},
+		{"a word in two articles stands", "القمر", ""},
+		{"nothing close", "برتقال", ""},
+		{"short word: one edit at most, none near", "قمز", ""},
+		{"stop words and numbers stand", "في 2025", ""},
+		{"empty", "", ""},
+		{"invalid UTF-8", "الاستثمر\xff", ""},
+		{"a paste", strings.Repeat("الاستثمر ", 60), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok, err := ix.DidYouMean(context.Background(), tc.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != (tc.want != "") || got != tc.want {
+				t.Errorf("DidYouMean(%q) = %q, %v; want %q", tc.query, got, ok, tc.want)
+			}
+		})
+	}
+}
+
+// TestDidYouMeanNeedsFrequentWord: a correction must be held by ten times
+// as many articles as the word typed, so a word in one article is not
+// "corrected" to one in three.
+func TestDidYouMeanNeedsFrequentWord(t *testing.T) {
+	ix := newSuggestIndex(t)
+	if err := ix.Add([]index.Article{art("typo", 0, "عن الاستثمر", "خطأ مطبعي")}); err != nil {
+		t.Fatal(err)
+	}
+	// الاستثمر is now in one article, الاستثمار in 12: 12 >= 10·1, corrected.
+	if got, ok, _ := ix.DidYouMean(context.Background(), "الاستثمر"); !ok || got != "الاستثمار" {
+		t.Errorf("DidYouMean(الاستثمر) = %q, %v with 1 vs 12 articles", got, ok)
+	}
+	// القمح is in 3 articles; القمج (one article) is not within reach of 10x.
+	if err := ix.Add([]index.Article{art("typo2", 0, "القمج", "خطأ")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, _ := ix.DidYouMean(context.Background(), "القمج"); ok {
+		t.Errorf("DidYouMean(القمج) = %q; القمح has 3 articles, under 10 times 1", got)
+	}
+}
