@@ -37,6 +37,12 @@ type scoreQuery struct {
 	CoordExp float64
 	Params   bm25Params
 	AvgLen   map[string]float64
+
+	// A document matching at least MinGroups groups scores TierBonus more
+	// (all the words of a short query rank first; see plan).
+	MinGroups int
+	TierBonus float64
+	Recency   *recency // nil: no recency factor
 }
 
 // Searcher implements bleve's query.Query.
@@ -46,7 +52,15 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 	if err != nil {
 		return nil, err
 	}
-	s := &sumSearcher{options: options, coordExp: q.CoordExp, nGroups: q.NGroups}
+	s := &sumSearcher{options: options, coordExp: q.CoordExp, nGroups: q.NGroups,
+		minGroups: q.MinGroups, tierBonus: q.TierBonus}
+	if q.Recency != nil {
+		dvr, err := r.DocValueReader([]string{fieldPublished})
+		if err != nil {
+			return nil, err
+		}
+		s.recency, s.dates = q.Recency, dvr
+	}
 	for i, c := range q.Clauses {
 		tfr, err := r.TermFieldReader(ctx, []byte(c.Term), c.Field, true, true, false)
 		if err != nil {
@@ -126,6 +140,10 @@ type sumSearcher struct {
 	groups      []int
 	nGroups     int
 	coordExp    float64
+	minGroups   int
+	tierBonus   float64
+	recency     *recency
+	dates       bindex.DocValueReader
 	options     search.SearcherOptions
 	curr        []*search.DocumentMatch
 	initialized bool
@@ -198,13 +216,27 @@ func (s *sumSearcher) collect(ctx *search.SearchContext) (*search.DocumentMatch,
 	if s.coordExp != 0 && s.nGroups > 0 {
 		coord = math.Pow(float64(matched)/float64(s.nGroups), s.coordExp)
 	}
-	rv.Score = sum * coord
+	factor := 1.0
+	if s.recency != nil {
+		factor = s.recency.factor(s.dates, rv.IndexInternalID)
+	}
+	rv.Score = sum * coord * factor
+	tier := 0.0
+	if s.minGroups > 0 && matched >= s.minGroups {
+		tier = s.tierBonus
+	}
+	rv.Score += tier
 	if s.options.Explain {
-		rv.Expl = &search.Explanation{
-			Value:    rv.Score,
-			Message:  fmt.Sprintf("sum of %d clauses %.4f * coord(%d/%d)^%.2f", len(expl), sum, matched, s.nGroups, s.coordExp),
-			Children: expl,
+		msg := fmt.Sprintf("sum of %d clauses %.4f * coord(%d/%d)^%.2f", len(expl), sum, matched, s.nGroups, s.coordExp)
+		if s.recency != nil {
+			msg += fmt.Sprintf(" * recency %.3f (half-life %s)", factor, s.recency.HalfLife)
 		}
+		if tier != 0 {
+			msg += fmt.Sprintf(" + %.0f: %d of %d query words matched, minimum %d", tier, matched, s.nGroups, s.minGroups)
+		} else if s.minGroups > 0 {
+			msg += fmt.Sprintf("; %d of %d query words matched, below the minimum %d", matched, s.nGroups, s.minGroups)
+		}
+		rv.Expl = &search.Explanation{Value: rv.Score, Message: msg, Children: expl}
 	}
 	return rv, nil
 }

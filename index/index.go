@@ -28,8 +28,9 @@ type Index struct {
 	mu    sync.RWMutex
 	stats fieldStats
 
-	wire wireState // wire copies of the batches being written (dedup.go)
-	sugg suggestState // the vocabulary of Suggest and DidYouMean (suggest.go)
+	wire     wireState    // wire copies of the batches being written (dedup.go)
+	sugg     suggestState // the vocabulary of Suggest and DidYouMean (suggest.go)
+	synonyms *synonyms    // query-time alternatives
 
 	closeOnce sync.Once
 	closeErr  error
@@ -94,7 +95,7 @@ func createAt(path string, o Options) (*Index, error) {
 }
 
 func newIndex(b bleve.Index) (*Index, error) {
-	ix := &Index{bleve: b, stats: fieldStats{Tokens: map[string]int64{}}, sugg: newSuggestState()}
+	ix := &Index{bleve: b, stats: fieldStats{Tokens: map[string]int64{}}, sugg: newSuggestState(), synonyms: defaultSynonyms()}
 	m := b.Mapping()
 	ix.stem = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldTitle))
 	ix.exact = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldExact))
@@ -198,6 +199,10 @@ func (ix *Index) document(a Article) (*document.Document, error) {
 		if !t.IsZero() {
 			data[name] = t.Format(time.RFC3339)
 		}
+	}
+	if p := a.PublishedAt.UTC(); !a.PublishedAt.IsZero() {
+		data[fieldMonth] = p.Format("2006-01")
+		data[fieldDay] = p.Format(time.DateOnly)
 	}
 	doc := document.NewDocument(a.ID)
 	if err := ix.bleve.Mapping().MapDocument(doc, data); err != nil {

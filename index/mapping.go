@@ -9,13 +9,16 @@ import (
 
 // Field names in the bleve index.
 const (
-	fieldTitle   = "title"   // stemmed, stored, term vectors for snippets
-	fieldSummary = "summary" // stemmed, stored, term vectors for snippets
-	fieldBody    = "body"    // stemmed, stored, term vectors for snippets
-	fieldText    = "text"    // composite of title, summary and body (stemmed): the main ranking field
-	fieldExact   = "exact"   // title, summary and body, normalized but unstemmed
-	fieldPairs   = "pairs"   // adjacent stem pairs within title, summary and body
-	fieldLead    = "lead"    // the first words of the body (stemmed): news puts the story there
+	fieldTitle   = "title"     // stemmed, stored, term vectors for snippets
+	fieldSummary = "summary"   // stemmed, stored, term vectors for snippets
+	fieldBody    = "body"      // stemmed, stored, term vectors for snippets
+	fieldText    = "text"      // composite of title, summary and body (stemmed): the main ranking field
+	fieldExact   = "exact"     // title, summary and body, normalized but unstemmed
+	fieldPairs   = "pairs"     // adjacent stem pairs within title, summary and body
+	fieldLead    = "lead"      // the first words of the body (stemmed): news puts the story there
+	fieldID      = "id"        // the article id, for sorting
+	fieldMonth   = "pub_month" // published_at's UTC month, 2006-01, for the date histogram
+	fieldDay     = "pub_day"   // published_at's UTC day, 2006-01-02, for the date histogram
 )
 
 // SchemaVersion changes whenever the mapping below changes meaning.
@@ -79,6 +82,16 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 	lsh := kw()
 	lsh.DocValues = false
 	doc.AddFieldMappingsAt(fieldLSH, lsh)
+	// The id again as a keyword with doc values: sorting on it breaks ties
+	// without loading each candidate's stored document, which "_id" costs.
+	id := kw()
+	id.Store = false
+	doc.AddFieldMappingsAt(fieldID, id)
+	for _, f := range []string{fieldMonth, fieldDay} {
+		k := kw()
+		k.Store = false
+		doc.AddFieldMappingsAt(f, k)
+	}
 	url := kw()
 	url.Index = false
 	url.Store = true

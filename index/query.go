@@ -219,8 +219,6 @@ func isInvisible(r rune) bool {
 	return false
 }
 
-func isSpace(r rune) bool { return unicode.IsSpace(r) }
-
 func isQuote(r rune) bool {
 	switch r {
 	case '"', '“', '”', '„', '«', '»', '＂':

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -24,6 +25,10 @@ type Ranking struct {
 	Coord float64 // exponent of the fraction of query terms matched
 	Pairs float64 // weight of adjacent query stems found adjacent in title+body
 	Lead  float64 // extra weight of stemmed matches in the body's first words
+	// Tier is added to the score of hits that hold the minimum-should-match
+	// number of the query's words, so that they rank first; 0 turns the
+	// tier off (ablation).
+	Tier float64
 }
 
 // DefaultRanking is the ranking measured in docs/relevance.md.
@@ -33,15 +38,68 @@ type Ranking struct {
 // paragraphs), a quarter weight for exact-form matches, half for title
 // matches, 0.3 for adjacent pairs and for the lead, and no coordination
 // factor, which lost on every collection.
-var DefaultRanking = Ranking{K1: 0.8, B: 0.75, Text: 1, Exact: 0.25, Title: 0.5, Pairs: 0.3, Lead: 0.3, Coord: 0}
+var DefaultRanking = Ranking{K1: 0.8, B: 0.75, Text: 1, Exact: 0.25, Title: 0.5, Pairs: 0.3, Lead: 0.3, Coord: 0, Tier: tierBonus}
+
+// Limits of a request, as Elasticsearch's max_result_window: deep paging
+// beyond MaxWindow goes through the cursor.
+const (
+	MaxSize      = 100   // hits per page
+	MaxWindow    = 10000 // page × size
+	MaxFacetSize = 100   // values per facet
+	MaxSnippets  = 10    // fragments per hit
+	MaxSnippetLn = 1000  // characters per fragment
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance" // score, then id (the default with a query)
+	SortDate      = "date"      // newest first, then id (the default without one)
+	SortDateAsc   = "date_asc"  // oldest first, then id
+)
+
+// Filter narrows a search to articles with any of the given values in each
+// field (values of one field are alternatives, fields are all required) and
+// published in [From, To] (either may be zero: open).
+type Filter struct {
+	Sections []string `json:"section,omitempty"`
+	Sources  []string `json:"source,omitempty"`
+	Authors  []string `json:"author,omitempty"`
+	Tags     []string `json:"tags,omitempty"`
+	From     time.Time
+	To       time.Time
+}
 
 // Request is one search.
 type Request struct {
-	Query     string
-	Size      int // hits per page; 0 means 10
-	From      int
-	Highlight bool
-	Explain   bool
+	Query  string
+	Filter Filter
+	Sort   string // SortRelevance, SortDate or SortDateAsc; "" picks by query
+
+	// Recency, when positive, is a half-life: a hit's relevance is
+	// multiplied by 0.5 + 0.5 × 2^(−age/Recency), 1 for an article
+	// published now, 0.75 at one half-life, approaching 0.5 for old ones
+	// and for articles without a date. Now is the reference time (zero:
+	// the clock).
+	Recency time.Duration
+	Now     time.Time
+
+	Page   int    // 1-based page; 0 means 1
+	Size   int    // hits per page; 0 means 10
+	From   int    // hits to skip before the page (added to the page's offset)
+	Cursor string // NextCursor of the previous page: deep paging, excludes Page/From
+
+	Highlight     bool // compute highlighted titles and snippets
+	Snippets      int  // fragments per hit; 0 means 3
+	SnippetLength int  // characters per fragment; 0 means 160
+
+	NoCollapse bool // show every wire copy instead of one hit per group
+	Explain    bool // attach a score explanation to each hit
+
+	Facets       []string // keyword fields (section, source, author, tags) and "date"
+	FacetSize    int      // values per keyword facet; 0 means 10
+	DateInterval string   // "month" (default), "day" or "year" for the date facet
+
+	NoSuggest bool     // skip did-you-mean
 	Ranking   *Ranking // nil means DefaultRanking
 }
 
@@ -50,149 +108,290 @@ type Hit struct {
 	ID          string              `json:"id"`
 	Score       float64             `json:"score"`
 	Article     Article             `json:"article"`
-	Snippets    map[string][]string `json:"snippets,omitempty"`
+	Title       string              `json:"title_html,omitempty"` // escaped title, query words marked
+	Snippets    []string            `json:"snippets,omitempty"`   // escaped fragments, query words marked
+	Copies      []string            `json:"copies,omitempty"`     // ids of collapsed wire copies
 	Explanation *search.Explanation `json:"explanation,omitempty"`
+}
+
+// FacetCount is one value of a keyword facet.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// DateBucket is one bar of the date histogram.
+type DateBucket struct {
+	Key   string    `json:"key"` // 2024, 2024-05 or 2024-05-01
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"` // exclusive
+	Count int       `json:"count"`
 }
 
 // Result is a page of hits.
 type Result struct {
-	Total uint64        `json:"total"`
-	Hits  []Hit         `json:"hits"`
-	Took  time.Duration `json:"took"`
+	Total      uint64                  `json:"total"`
+	Hits       []Hit                   `json:"hits"`
+	Facets     map[string][]FacetCount `json:"facets,omitempty"`
+	Dates      []DateBucket            `json:"dates,omitempty"`
+	NextCursor string                  `json:"next_cursor,omitempty"`
+	// Suggestion is a did-you-mean spelling; SuggestionUsed says the hits
+	// are for it because the query as typed found nothing.
+	Suggestion     string        `json:"suggestion,omitempty"`
+	SuggestionUsed bool          `json:"suggestion_used,omitempty"`
+	Took           time.Duration `json:"took"`
 }
 
-// ErrInvalidQuery is returned for a request that can't be run.
+// ErrInvalidQuery is returned for a request that can't be run; its message
+// names the parameter at fault and what would be accepted.
 var ErrInvalidQuery = errors.New("invalid query")
 
-// Search runs a ranked search over title and body.
-func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
-	if req.Size < 0 || req.From < 0 {
-		return nil, fmt.Errorf("%w: size and from must not be negative", ErrInvalidQuery)
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidQuery, fmt.Sprintf(format, args...))
+}
+
+// validate fills in defaults and rejects a structurally invalid request.
+func (req *Request) validate() error {
+	switch {
+	case req.Size < 0 || req.Size > MaxSize:
+		return invalidf("size must be between 1 and %d, got %d", MaxSize, req.Size)
+	case req.Page < 0:
+		return invalidf("page must be 1 or more, got %d", req.Page)
+	case req.From < 0:
+		return invalidf("from must not be negative, got %d", req.From)
+	case req.Snippets < 0 || req.Snippets > MaxSnippets:
+		return invalidf("snippets must be between 1 and %d, got %d", MaxSnippets, req.Snippets)
+	case req.SnippetLength < 0 || req.SnippetLength > MaxSnippetLn:
+		return invalidf("snippet_length must be between 1 and %d characters, got %d", MaxSnippetLn, req.SnippetLength)
+	case req.FacetSize < 0 || req.FacetSize > MaxFacetSize:
+		return invalidf("facet_size must be between 1 and %d, got %d", MaxFacetSize, req.FacetSize)
+	case req.Recency < 0:
+		return invalidf("recency must be a positive half-life such as 72h or 30d")
+	case req.Cursor != "" && (req.Page > 1 || req.From > 0):
+		return invalidf("cursor can't be combined with page or from")
 	}
 	if req.Size == 0 {
 		req.Size = 10
 	}
-	r := DefaultRanking
-	if req.Ranking != nil {
-		r = *req.Ranking
+	if req.Page == 0 {
+		req.Page = 1
 	}
-	q := ix.buildQuery(req.Query, r)
-	if len(q.Clauses) == 0 {
+	if req.Snippets == 0 {
+		req.Snippets = 3
+	}
+	if req.SnippetLength == 0 {
+		req.SnippetLength = 160
+	}
+	if req.FacetSize == 0 {
+		req.FacetSize = 10
+	}
+	if off := (req.Page-1)*req.Size + req.From; off+req.Size > MaxWindow {
+		return invalidf("page × size may reach at most %d hits; use cursor to go deeper", MaxWindow)
+	}
+	switch req.Sort {
+	case "", SortRelevance, SortDate, SortDateAsc:
+	default:
+		return invalidf("sort must be %q, %q or %q, got %q", SortRelevance, SortDate, SortDateAsc, req.Sort)
+	}
+	switch req.DateInterval {
+	case "", "day", "month", "year":
+	default:
+		return invalidf("interval must be day, month or year, got %q", req.DateInterval)
+	}
+	for _, f := range req.Facets {
+		if !slices.Contains(facetFields, f) {
+			return invalidf("facets may name %v, got %q", facetFields, f)
+		}
+	}
+	if !req.Filter.From.IsZero() && !req.Filter.To.IsZero() && req.Filter.To.Before(req.Filter.From) {
+		return invalidf("to (%s) is before from (%s)", req.Filter.To.Format(time.DateOnly), req.Filter.From.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// Search runs a ranked search: the query language of parseQuery, filters,
+// facets, paging by page or cursor, wire-copy collapsing, snippets and
+// did-you-mean.
+func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	pq, err := parseQuery(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := ix.search(ctx, &req, pq)
+	if err != nil {
+		return nil, err
+	}
+	if !req.NoSuggest && len(pq.Groups) > 0 && req.Cursor == "" && res.Total < 3 {
+		if s, ok, err := ix.DidYouMean(ctx, req.Query); err == nil && ok {
+			res.Suggestion = s
+			if res.Total == 0 {
+				if spq, err := parseQuery(s); err == nil {
+					if alt, err := ix.search(ctx, &req, spq); err == nil && alt.Total > 0 {
+						alt.Suggestion, alt.SuggestionUsed = s, true
+						res = alt
+					}
+				}
+			}
+		}
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// search runs one parsed query.
+func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Result, error) {
+	p := ix.plan(pq, req)
+	if p.score == nil && len(pq.Groups) > 0 {
+		// Words were typed but all are stop words: nothing to look for.
 		return &Result{Hits: []Hit{}}, nil
 	}
-	sr := bleve.NewSearchRequestOptions(q, req.Size, req.From, req.Explain)
-	sr.Fields = []string{sourceField}
-	sr.SortBy([]string{"-_score", "_id"})
+	sortBy := req.Sort
+	if sortBy == "" {
+		sortBy = SortRelevance
+		if p.score == nil {
+			sortBy = SortDate
+		}
+	}
+	collapse := !req.NoCollapse && ix.collapses()
+	size := req.Size
+	if collapse {
+		size = req.Size * collapseOverfetch
+	}
+	sr := bleve.NewSearchRequestOptions(p.query(), size, (req.Page-1)*req.Size+req.From, req.Explain)
+	sr.Fields = []string{sourceField, fieldWire}
+	sr.SortBy(sortOrder(sortBy))
+	if req.Cursor != "" {
+		after, err := decodeCursor(req.Cursor, sortBy)
+		if err != nil {
+			return nil, err
+		}
+		sr.SearchAfter = after
+		sr.From = 0
+	}
+	addFacets(sr, req)
 	res, err := ix.bleve.SearchInContext(ctx, sr)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("searching %q: %w", req.Query, err)
 	}
-	out := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, min(len(res.Hits), req.Size))}
+	hits := res.Hits
+	var copies [][]string
+	if collapse {
+		if hits, copies, err = ix.collapsePage(ctx, hits, req.Size); err != nil {
+			return nil, err
+		}
+	}
+	for _, h := range hits {
 		hit := Hit{ID: h.ID, Score: h.Score, Explanation: h.Expl}
 		if raw, ok := h.Fields[sourceField].(string); ok {
-			_ = json.Unmarshal([]byte(raw), &hit.Article)
+			if err := json.Unmarshal([]byte(raw), &hit.Article); err != nil {
+				return nil, fmt.Errorf("article %s: stored source: %w", h.ID, err)
+			}
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if req.Highlight && len(out.Hits) > 0 {
-		if err := ix.highlight(ctx, req.Query, out.Hits); err != nil {
-			return nil, err
+	for i := range copies {
+		out.Hits[i].Copies = copies[i]
+	}
+	if n := len(out.Hits); n == req.Size && n > 0 {
+		out.NextCursor = encodeCursor(sortBy, hits[n-1])
+	}
+	out.Facets, out.Dates = readFacets(res, req)
+	if req.Highlight {
+		for i := range out.Hits {
+			ix.highlightHit(&out.Hits[i], p.match, req.Snippets, req.SnippetLength)
 		}
 	}
 	return out, nil
 }
 
-// buildQuery analyzes the user's text and weights each term in each field.
-func (ix *Index) buildQuery(text string, r Ranking) *scoreQuery {
-	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, CoordExp: r.Coord, AvgLen: ix.avgLengths()}
-	stems := termCounts(ix.stem.Analyze([]byte(text)))
-	exact := termCounts(ix.exact.Analyze([]byte(text)))
-	add := func(field, term string, w float64, group int) {
-		if w != 0 {
-			q.Clauses = append(q.Clauses, termClause{Field: field, Term: term, Weight: w})
-			q.Groups = append(q.Groups, group)
-		}
+func sortOrder(by string) []string {
+	switch by {
+	case SortDate:
+		return []string{"-" + fieldPublished, fieldID}
+	case SortDateAsc:
+		return []string{fieldPublished, fieldID}
 	}
-	for _, t := range stems {
-		g := t.group
-		add(fieldText, t.term, r.Text*float64(t.n), g)
-		add(fieldTitle, t.term, r.Title*float64(t.n), g)
-		add(fieldLead, t.term, r.Lead*float64(t.n), g)
-	}
-	for _, t := range exact {
-		add(fieldExact, t.term, r.Exact*float64(t.n), -1)
-	}
-	if r.Pairs != 0 {
-		pairs := termCounts(ix.pairs.Analyze([]byte(text)))
-		for _, t := range pairs {
-			add(fieldPairs, t.term, r.Pairs*float64(t.n), -1)
-		}
-	}
-	for _, t := range stems {
-		q.NGroups = max(q.NGroups, t.group+1)
-	}
-	return q
+	return []string{"-_score", fieldID}
 }
 
-type termCount struct {
-	term  string
-	n     int
-	group int // one per word of the query: two readings of one word share it
-}
-
-// termCounts returns the distinct terms of a token stream in first-seen
-// order with their counts; terms at one position (two readings of a word)
-// share a group.
-func termCounts(ts analysis.TokenStream) []termCount {
-	var out []termCount
-	idx := map[string]int{}
-	group, lastPos := -1, -1
-	for _, t := range ts {
-		if t.Position != lastPos {
-			group, lastPos = group+1, t.Position
-		}
-		s := string(t.Term)
-		if i, ok := idx[s]; ok {
-			out[i].n++
+// highlightHit fills a hit's marked title and snippets from its stored
+// text. With no match in the summary or body (the title alone matched, or
+// a synonym did), the snippet is the article's lead.
+func (ix *Index) highlightHit(h *Hit, m termMatcher, count, length int) {
+	a := &h.Article
+	h.Title = markText(a.Title, matchSpans(ix.stem, ix.exact, a.Title, m))
+	for _, text := range []string{a.Summary, a.Body} {
+		if text == "" || len(h.Snippets) >= count {
 			continue
 		}
-		idx[s] = len(out)
-		out = append(out, termCount{term: s, n: 1, group: group})
+		h.Snippets = append(h.Snippets, snippets(text, matchSpans(ix.stem, ix.exact, text, m), count-len(h.Snippets), length)...)
 	}
-	return out
+	if len(h.Snippets) == 0 {
+		lead := a.Summary
+		if lead == "" {
+			lead = a.Body
+		}
+		if lead == "" {
+			lead = a.Title
+		}
+		h.Snippets = []string{leadSnippet(lead, matchSpans(ix.stem, ix.exact, lead, m), length)}
+	}
 }
 
-// highlight fills the hits' snippets with bleve's highlighter: a second
-// search restricted to the page's ids matches the query in title and body,
-// whose term vectors carry the words' offsets in the original text.
-func (ix *Index) highlight(ctx context.Context, text string, hits []Hit) error {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+// cursorValues returns the sort values of a hit for SearchAfter.
+func cursorValues(by string, h *search.DocumentMatch) []string {
+	switch by {
+	case SortDate, SortDateAsc:
+		v := ""
+		if len(h.Sort) > 0 {
+			v = h.Sort[0]
+		}
+		return []string{v, h.ID}
 	}
-	mt := bleve.NewMatchQuery(text)
-	mt.SetField(fieldTitle)
-	mb := bleve.NewMatchQuery(text)
-	mb.SetField(fieldBody)
-	ms := bleve.NewMatchQuery(text)
-	ms.SetField(fieldSummary)
-	q := bleve.NewConjunctionQuery(query.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(mt, ms, mb))
-	sr := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-	sr.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	sr.Highlight.AddField(fieldTitle)
-	sr.Highlight.AddField(fieldSummary)
-	sr.Highlight.AddField(fieldBody)
-	res, err := ix.bleve.SearchInContext(ctx, sr)
-	if err != nil {
-		return fmt.Errorf("highlighting: %w", err)
+	return []string{strconv.FormatFloat(h.Score, 'g', -1, 64), h.ID}
+}
+
+// ensure query is used (the plan builds bleve queries).
+var _ query.Query = (*scoreQuery)(nil)
+
+// Explanation is a score explanation (bleve's).
+type Explanation = search.Explanation
+
+// ParseDate reads a date parameter named name: RFC 3339, 2006-01-02,
+// 2006-01 or 2006 (Arabic-Indic digits too); with end set, a day, month or
+// year means its last instant. An empty string is the zero time.
+func ParseDate(name, s string, end bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
 	}
-	frags := make(map[string]map[string][]string, len(res.Hits))
-	for _, h := range res.Hits {
-		frags[h.ID] = h.Fragments
+	return parseDateParam(name, s, end)
+}
+
+// ParseHalfLife reads a recency half-life named name: a Go duration
+// (72h, 90m) or a number of days (30d). Empty means off.
+func ParseHalfLife(name, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
 	}
-	for i := range hits {
-		hits[i].Snippets = frags[hits[i].ID]
+	var d time.Duration
+	var err error
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n float64
+		n, err = strconv.ParseFloat(days, 64)
+		d = time.Duration(n * 24 * float64(time.Hour))
+	} else {
+		d, err = time.ParseDuration(s)
 	}
-	return nil
+	if err != nil || d <= 0 || d > 100*365*24*time.Hour {
+		return 0, invalidf("%s must be a positive half-life such as 72h or 30d, got %q", name, s)
+	}
+	return d, nil
 }

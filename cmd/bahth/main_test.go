@@ -126,7 +126,7 @@ func TestAnalyzeStdin(t *testing.T) {
 }
 
 func TestHelpExitsZero(t *testing.T) {
-	for _, cmd := range []string{"analyze", "index", "reindex", "stats", "eval", "demo"} {
+	for _, cmd := range []string{"analyze", "index", "reindex", "stats", "search", "eval", "demo"} {
 		t.Run(cmd, func(t *testing.T) {
 			stdout, stderr, code := run(t, "", cmd, "--help")
 			if code != 0 {
@@ -184,5 +184,50 @@ func TestIndexStdinAndStats(t *testing.T) {
 	stdout, stderr, code := run(t, "", "stats", "--index", dir, "--json")
 	if code != 0 || !strings.Contains(stdout, `"articles":2`) || !strings.Contains(stdout, `"term":"اقتصاد","count":2`) {
 		t.Fatalf("stats exited %d: %s %s", code, stdout, stderr)
+	}
+}
+
+// TestSearch loads the sample articles and searches them as a user would:
+// a variant spelling, filters and facets in the terminal, JSON for
+// scripts, and a bad parameter.
+func TestSearch(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	if _, stderr, code := run(t, string(samples.Articles), "index", "--index", dir, "-"); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, stderr)
+	}
+	// s16 writes الإستثمار; the query writes it without hamza.
+	stdout, stderr, code := run(t, "", "search", "--index", dir, "--facets", "section,date", "الاستثمار")
+	if code != 0 {
+		t.Fatalf("search: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"results (", "»الإستثمار«", "section: ", "date: "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("search output lacks %q:\n%s", want, stdout)
+		}
+	}
+	stdout, stderr, code = run(t, "", "search", "--index", dir, "--json", "--size", "2", "--section", "اقتصاد", "الاستثمار")
+	if code != 0 {
+		t.Fatalf("search --json: exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Total      int    `json:"total"`
+		NextCursor string `json:"next_cursor"`
+		Hits       []struct {
+			ID      string `json:"id"`
+			Article struct {
+				Section string `json:"section"`
+			} `json:"article"`
+			Snippets []string `json:"snippets"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("search --json printed invalid JSON: %v\n%s", err, stdout)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].Article.Section != "اقتصاد" || len(res.Hits[0].Snippets) == 0 {
+		t.Errorf("search --json --section اقتصاد: %s", stdout)
+	}
+	_, stderr, code = run(t, "", "search", "--index", dir, "--sort", "popular", "x")
+	if code == 0 || !strings.Contains(stderr, "sort") {
+		t.Errorf("--sort popular: exit %d, stderr %s", code, stderr)
 	}
 }

@@ -47,7 +47,7 @@ func Run(ctx context.Context, queries []string, out io.Writer) error {
 		fmt.Fprintf(out, "\n» %s  (%d matches)\n", q, res.Total)
 		for _, h := range res.Hits {
 			fmt.Fprintf(out, "  %-4s %6.3f  %s\n", h.ID, h.Score, h.Article.Title)
-			for _, f := range h.Snippets["body"] {
+			for _, f := range h.Snippets {
 				fmt.Fprintf(out, "              %s\n", f)
 			}
 		}

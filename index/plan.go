@@ -1,0 +1,307 @@
+package index
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bahth/bahth/analyzer"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// plan is a parsed query turned into bleve queries.
+type plan struct {
+	score    *scoreQuery   // ranked part; nil when the query has no words (browse)
+	required []query.Query // phrases and filters every hit must match
+	excluded []query.Query // -words and -"phrases"
+	match    termMatcher   // what snippets mark
+}
+
+// maxExpansions caps the terms a trailing-* prefix expands to, as
+// Elasticsearch's max_expansions (50): the most frequent ones are kept.
+const maxExpansions = 50
+
+// tierBonus is added to the score of a hit that holds every word of a
+// query of up to tierWords words, so that such hits rank above the rest
+// whatever their BM25 score. BM25 sums of real queries stay far below it.
+//
+// Minimum-should-match is 1: an article holding any of the words is a hit,
+// so a missing word never empties the page. For up to three words (what
+// people type into a search box) articles holding all of them rank first;
+// the others follow by score, in which each matched word adds, so articles
+// holding most of the words come next. Longer queries (questions, pasted
+// sentences) rank by score alone: on the dev sets a tier for them, or a
+// minimum-should-match filter of a quarter to a half of the words, lost
+// 0.003 to 0.05 nDCG@10 (docs/relevance.md).
+const tierBonus = 1000
+
+// tierWords is the longest query whose all-words hits form a tier.
+const tierWords = 3
+
+// plan turns a parsed query and the request's filters into bleve queries.
+//
+// Each group of the query (a word, a phrase or a prefix, with its OR and
+// synonym alternatives) becomes BM25 clauses sharing one group number:
+// stemmed terms in title, body and lead, normalized unstemmed terms in the
+// exact field, and, for several words, adjacent stem pairs. A group counts
+// as matched when any of its clauses matches; in a query of up to
+// tierWords groups, hits matching all of them get Ranking.Tier. A phrase
+// the user typed in quotes is also required as a phrase; -words exclude
+// articles holding their stem anywhere in title, summary or body.
+func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
+	r := DefaultRanking
+	if req.Ranking != nil {
+		r = *req.Ranking
+	}
+	p := &plan{match: termMatcher{stems: map[string]bool{}, exact: map[string]bool{}}}
+	groups := ix.synonyms.expand(pq.Groups)
+	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, CoordExp: r.Coord, AvgLen: ix.avgLengths()}
+	if req.Recency > 0 {
+		now := req.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		q.Recency = &recency{HalfLife: req.Recency, Now: now}
+	}
+	var plain []string // the query's plain words in order, for pairs
+	n := 0
+	for _, g := range groups {
+		before := len(q.Clauses)
+		for _, t := range g {
+			switch {
+			case t.Prefix:
+				ix.addPrefix(q, p, t.Text, n, r)
+			case t.Phrase:
+				ix.addWords(q, p, t.Text, n, r)
+				ix.addPairs(q, t.Text, n, r.Text)
+				if len(g) == 1 {
+					p.required = append(p.required, ix.phraseQuery(t.Text))
+				}
+			default:
+				ix.addWords(q, p, t.Text, n, r)
+				if len(g) == 1 {
+					plain = append(plain, t.Text)
+				}
+			}
+		}
+		if len(q.Clauses) > before { // a group of stop words alone does not count
+			n++
+		}
+	}
+	if r.Pairs != 0 && len(plain) > 1 {
+		ix.addPairs(q, strings.Join(plain, " "), -1, r.Pairs)
+	}
+	if n > 0 {
+		q.NGroups = n
+		if n <= tierWords {
+			q.MinGroups = n
+		}
+		q.TierBonus = r.Tier
+		p.score = q
+	}
+	for _, t := range pq.Excluded {
+		if t.Phrase {
+			p.excluded = append(p.excluded, ix.phraseQuery(t.Text))
+			continue
+		}
+		for _, f := range []string{fieldTitle, fieldSummary, fieldBody} {
+			m := bleve.NewMatchQuery(t.Text)
+			m.SetField(f)
+			p.excluded = append(p.excluded, m)
+		}
+	}
+	p.required = append(p.required, filterQueries(mergeFilter(req.Filter, pq))...)
+	return p
+}
+
+// addWords adds the stemmed and exact clauses of some text to group g.
+func (ix *Index) addWords(q *scoreQuery, p *plan, text string, g int, r Ranking) {
+	add := func(field, term string, w float64) {
+		if w != 0 {
+			q.Clauses = append(q.Clauses, termClause{Field: field, Term: term, Weight: w})
+			q.Groups = append(q.Groups, g)
+		}
+	}
+	for _, t := range termCounts(ix.stem.Analyze([]byte(text))) {
+		add(fieldText, t.term, r.Text*float64(t.n))
+		add(fieldTitle, t.term, r.Title*float64(t.n))
+		add(fieldLead, t.term, r.Lead*float64(t.n))
+		p.match.stems[t.term] = true
+	}
+	for _, t := range termCounts(ix.exact.Analyze([]byte(text))) {
+		add(fieldExact, t.term, r.Exact*float64(t.n))
+		p.match.exact[t.term] = true
+	}
+}
+
+// addPairs adds the adjacent stem pairs of some text to group g.
+func (ix *Index) addPairs(q *scoreQuery, text string, g int, w float64) {
+	if w == 0 {
+		return
+	}
+	for _, t := range termCounts(ix.pairs.Analyze([]byte(text))) {
+		q.Clauses = append(q.Clauses, termClause{Field: fieldPairs, Term: t.term, Weight: w * float64(t.n)})
+		q.Groups = append(q.Groups, g)
+	}
+}
+
+// addPrefix adds a trailing-* word: the normalized prefix expands to the
+// most frequent unstemmed words that start with it, scored in the exact
+// field with the weight of a stemmed match.
+func (ix *Index) addPrefix(q *scoreQuery, p *plan, text string, g int, r Ranking) {
+	prefix := strings.ToLower(string(analyzer.Normalize([]byte(strings.TrimSpace(text)))))
+	if prefix == "" {
+		return
+	}
+	p.match.prefixes = append(p.match.prefixes, prefix)
+	for _, term := range ix.expandPrefix(prefix, maxExpansions) {
+		q.Clauses = append(q.Clauses, termClause{Field: fieldExact, Term: term, Weight: r.Text + r.Exact})
+		q.Groups = append(q.Groups, g)
+	}
+}
+
+// expandPrefix returns up to n terms of the exact field starting with
+// prefix, the most frequent first.
+func (ix *Index) expandPrefix(prefix string, n int) []string {
+	dict, err := ix.bleve.FieldDictPrefix(fieldExact, []byte(prefix))
+	if err != nil {
+		return nil
+	}
+	defer dict.Close()
+	type tc struct {
+		term  string
+		count uint64
+	}
+	var top []tc
+	for scanned := 0; scanned < 100000; scanned++ {
+		e, err := dict.Next()
+		if err != nil || e == nil {
+			break
+		}
+		top = append(top, tc{e.Term, e.Count})
+		if len(top) > 4*n { // keep the slice small: drop the rarest
+			top = topCounts(top, n, func(a tc) uint64 { return a.count })
+		}
+	}
+	top = topCounts(top, n, func(a tc) uint64 { return a.count })
+	out := make([]string, len(top))
+	for i, t := range top {
+		out[i] = t.term
+	}
+	return out
+}
+
+// topCounts returns the n elements with the highest count, highest first.
+func topCounts[T any](xs []T, n int, count func(T) uint64) []T {
+	slices.SortStableFunc(xs, func(a, b T) int { return cmp.Compare(count(b), count(a)) })
+	if len(xs) > n {
+		xs = xs[:n]
+	}
+	return xs
+}
+
+// phraseQuery requires the words of text adjacent and in order in the
+// title, the summary or the body (stemmed, so a phrase matches its
+// inflected and variant spellings).
+func (ix *Index) phraseQuery(text string) query.Query {
+	var qs []query.Query
+	for _, f := range []string{fieldTitle, fieldSummary, fieldBody} {
+		m := bleve.NewMatchPhraseQuery(text)
+		m.SetField(f)
+		qs = append(qs, m)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// mergeFilter combines the request's filter with the field filters and
+// date range typed in the query: values add up, dates intersect.
+func mergeFilter(f Filter, pq parsedQuery) Filter {
+	f.Sections = append(slices.Clone(f.Sections), pq.Filters["section"]...)
+	f.Sources = append(slices.Clone(f.Sources), pq.Filters["source"]...)
+	f.Authors = append(slices.Clone(f.Authors), pq.Filters["author"]...)
+	f.Tags = append(slices.Clone(f.Tags), pq.Filters["tags"]...)
+	if !pq.From.IsZero() && (f.From.IsZero() || pq.From.After(f.From)) {
+		f.From = pq.From
+	}
+	if !pq.To.IsZero() && (f.To.IsZero() || pq.To.Before(f.To)) {
+		f.To = pq.To
+	}
+	return f
+}
+
+// filterQueries returns one required query per constrained field.
+func filterQueries(f Filter) []query.Query {
+	var out []query.Query
+	for field, values := range map[string][]string{"section": f.Sections, "source": f.Sources, "author": f.Authors, "tags": f.Tags} {
+		if len(values) == 0 {
+			continue
+		}
+		var alts []query.Query
+		for _, v := range values {
+			t := bleve.NewTermQuery(strings.TrimSpace(v))
+			t.SetField(field)
+			alts = append(alts, t)
+		}
+		out = append(out, bleve.NewDisjunctionQuery(alts...))
+	}
+	if !f.From.IsZero() || !f.To.IsZero() {
+		inclusive := true
+		d := bleve.NewDateRangeInclusiveQuery(f.From, f.To, &inclusive, &inclusive)
+		d.SetField(fieldPublished)
+		out = append(out, d)
+	}
+	return out
+}
+
+// query assembles the plan into one bleve query.
+func (p *plan) query() query.Query {
+	var main query.Query
+	if p.score != nil {
+		main = p.score
+	} else {
+		main = bleve.NewMatchAllQuery()
+	}
+	if len(p.required) == 0 && len(p.excluded) == 0 {
+		return main
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(main)
+	if len(p.excluded) > 0 {
+		b.AddMustNot(p.excluded...)
+	}
+	if len(p.required) > 0 {
+		b.AddFilter(bleve.NewConjunctionQuery(p.required...))
+	}
+	return b
+}
+
+type termCount struct {
+	term  string
+	n     int
+	group int // one per word of the query: two readings of one word share it
+}
+
+// termCounts returns the distinct terms of a token stream in first-seen
+// order with their counts; terms at one position (two readings of a word)
+// share a group.
+func termCounts(ts analysis.TokenStream) []termCount {
+	var out []termCount
+	idx := map[string]int{}
+	group, lastPos := -1, -1
+	for _, t := range ts {
+		if t.Position != lastPos {
+			group, lastPos = group+1, t.Position
+		}
+		s := string(t.Term)
+		if i, ok := idx[s]; ok {
+			out[i].n++
+			continue
+		}
+		idx[s] = len(out)
+		out = append(out, termCount{term: s, n: 1, group: group})
+	}
+	return out
+}

@@ -1,0 +1,265 @@
+package index_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bahth/bahth/index"
+)
+
+// searchFixture is a small news desk written for these tests: three
+// sections, three sources, dates over three months.
+func searchFixture() []index.Article {
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	return []index.Article{
+		{ID: "a1", Title: "البنك المركزي يرفع سعر الفائدة", Body: "قرر البنك المركزي رفع سعر الفائدة نصف نقطة لمواجهة التضخم في الأسواق.", Section: "اقتصاد", Source: "الصباح", Authors: []string{"ليلى حسن"}, Tags: []string{"فائدة", "تضخم"}, PublishedAt: d("2025-01-10")},
+		{ID: "a2", Title: "التضخم يتراجع في الربع الأول", Body: "تراجع التضخم في الربع الأول بعد قرار البنك المركزي بشأن سعر الفائدة.", Section: "اقتصاد", Source: "المساء", Authors: []string{"عمر سليم"}, Tags: []string{"تضخم"}, PublishedAt: d("2025-03-02")},
+		{ID: "a3", Title: "أسواق الأسهم تصعد", Body: "صعدت أسواق الأسهم الإقليمية مع تحسن شهية المستثمرين للمخاطرة.", Section: "اقتصاد", Source: "الصباح", Authors: []string{"ليلى حسن"}, Tags: []string{"أسهم"}, PublishedAt: d("2025-03-05")},
+		{ID: "b1", Title: "المنتخب يفوز في مباراة ودية", Body: "فاز المنتخب الوطني في مباراة ودية استعدادا للبطولة القارية.", Section: "رياضة", Source: "الملعب", Authors: []string{"سامي نور"}, Tags: []string{"منتخب"}, PublishedAt: d("2025-01-20")},
+		{ID: "b2", Title: "مدرب المنتخب يعلن القائمة", Body: "أعلن مدرب المنتخب قائمة اللاعبين المشاركين في البطولة القارية.", Section: "رياضة", Source: "الملعب", Authors: []string{"سامي نور", "عمر سليم"}, Tags: []string{"منتخب", "بطولة"}, PublishedAt: d("2025-03-15")},
+		{ID: "b3", Title: "ملعب جديد للبطولة", Body: "افتتح ملعب جديد يستضيف مباريات البطولة القارية العام المقبل.", Section: "رياضة", Source: "المساء", Authors: []string{"سامي نور"}, Tags: []string{"بطولة"}, PublishedAt: d("2025-03-15")},
+		{ID: "c1", Title: "معرض الكتاب يفتح أبوابه", Body: "افتتح معرض الكتاب الدولي أبوابه بمشاركة مئات دور النشر العربية.", Section: "ثقافة", Source: "المساء", Authors: []string{"هدى جابر"}, Tags: []string{"كتاب"}, PublishedAt: d("2025-01-25")},
+		{ID: "c2", Title: "جائزة الرواية العربية", Body: "أعلنت جائزة الرواية العربية قائمتها القصيرة وضمت ست روايات.", Section: "ثقافة", Source: "الصباح", Authors: []string{"هدى جابر"}, Tags: []string{"رواية", "كتاب"}, PublishedAt: d("2025-02-14")},
+		{ID: "c3", Title: "الكتابة للأطفال", Body: "ندوة عن الكتابة للأطفال والكتب المصورة في معرض الكتاب.", Section: "ثقافة", Source: "الصباح", Authors: []string{"هدى جابر"}, Tags: []string{"كتاب"}},
+	}
+}
+
+// newFixtureIndex builds a real index of searchFixture.
+func newFixtureIndex(t *testing.T) *index.Index {
+	t.Helper()
+	ix, _ := newIndex(t)
+	if err := ix.Add(searchFixture()); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func TestFilters(t *testing.T) {
+	ix := newFixtureIndex(t)
+	jan1, _ := time.Parse(time.DateOnly, "2025-01-01")
+	jan31, _ := time.Parse(time.DateOnly, "2025-01-31")
+	tests := []struct {
+		name string
+		req  index.Request
+		want []string // ids in any order
+	}{
+		{"section", index.Request{Filter: index.Filter{Sections: []string{"رياضة"}}}, []string{"b1", "b2", "b3"}},
+		{"two sections are alternatives", index.Request{Filter: index.Filter{Sections: []string{"رياضة", "ثقافة"}}}, []string{"b1", "b2", "b3", "c1", "c2", "c3"}},
+		{"fields are all required", index.Request{Filter: index.Filter{Sections: []string{"اقتصاد"}, Sources: []string{"الصباح"}}}, []string{"a1", "a3"}},
+		{"author of many", index.Request{Filter: index.Filter{Authors: []string{"عمر سليم"}}}, []string{"a2", "b2"}},
+		{"tag", index.Request{Filter: index.Filter{Tags: []string{"كتاب"}}}, []string{"c1", "c2", "c3"}},
+		{"date range inclusive", index.Request{Filter: index.Filter{From: jan1, To: jan31}}, []string{"a1", "b1", "c1"}},
+		{"query and filter", index.Request{Query: "البطولة", Filter: index.Filter{Sources: []string{"الملعب"}}}, []string{"b1", "b2"}},
+		{"filter typed in the query", index.Request{Query: "التضخم section:اقتصاد"}, []string{"a1", "a2"}},
+		{"no match", index.Request{Filter: index.Filter{Sections: []string{"طقس"}}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.req.Size = 50
+			res := search(t, ix, tc.req)
+			got := ids(res.Hits)
+			slices.Sort(got)
+			want := slices.Clone(tc.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) || res.Total != uint64(len(want)) {
+				t.Errorf("got %v (total %d), want %v", got, res.Total, want)
+			}
+		})
+	}
+}
+
+func TestFacets(t *testing.T) {
+	ix := newFixtureIndex(t)
+	res := search(t, ix, index.Request{Facets: []string{"section", "source", "author", "tags", "date"}, Size: 1})
+	want := map[string][]index.FacetCount{
+		"section": {{Value: "اقتصاد", Count: 3}, {Value: "ثقافة", Count: 3}, {Value: "رياضة", Count: 3}},
+		"source":  {{Value: "الصباح", Count: 4}, {Value: "المساء", Count: 3}, {Value: "الملعب", Count: 2}},
+	}
+	for f, w := range want {
+		got := res.Facets[f]
+		slices.SortFunc(got, func(a, b index.FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		if fmt.Sprint(got) != fmt.Sprint(w) {
+			t.Errorf("facet %s = %v, want %v", f, got, w)
+		}
+	}
+	if got := res.Facets["author"]; len(got) == 0 || got[0] != (index.FacetCount{Value: "هدى جابر", Count: 3}) && got[0] != (index.FacetCount{Value: "سامي نور", Count: 3}) {
+		t.Errorf("author facet %v: want a count of 3 first", got)
+	}
+	// The histogram runs from the first to the last month with articles;
+	// c3 has no date.
+	var months []string
+	for _, b := range res.Dates {
+		months = append(months, fmt.Sprintf("%s:%d", b.Key, b.Count))
+	}
+	if got, want := strings.Join(months, " "), "2025-01:3 2025-02:1 2025-03:4"; got != want {
+		t.Errorf("date histogram %s, want %s", got, want)
+	}
+	// Facets count the filtered hits, not the index.
+	res = search(t, ix, index.Request{Query: "البطولة", Facets: []string{"section", "date"}, DateInterval: "day"})
+	if got := fmt.Sprint(res.Facets["section"]); got != "[{رياضة 3}]" {
+		t.Errorf("section facet of البطولة = %s", got)
+	}
+	if n := len(res.Dates); n != 55 || res.Dates[0].Key != "2025-01-20" || res.Dates[n-1].Count != 2 {
+		t.Errorf("day histogram of البطولة: %d buckets %v", n, res.Dates)
+	}
+}
+
+func TestSortByDate(t *testing.T) {
+	ix := newFixtureIndex(t)
+	res := search(t, ix, index.Request{Query: "البطولة", Sort: index.SortDate})
+	// b2 and b3 share a date: the id breaks the tie.
+	if got := strings.Join(ids(res.Hits), " "); got != "b2 b3 b1" {
+		t.Errorf("sort=date: %s, want b2 b3 b1", got)
+	}
+	res = search(t, ix, index.Request{Query: "البطولة", Sort: index.SortDateAsc})
+	if got := strings.Join(ids(res.Hits), " "); got != "b1 b2 b3" {
+		t.Errorf("sort=date_asc: %s, want b1 b2 b3", got)
+	}
+}
+
+// TestCursorPagesEverything pages through whole result sets three hits at
+// a time and checks that the pages join into the one-page answer: no
+// duplicate, no gap, same order.
+func TestCursorPagesEverything(t *testing.T) {
+	ix := newFixtureIndex(t)
+	for _, req := range []index.Request{
+		{Query: "الكتاب البطولة التضخم المنتخب"},
+		{Query: "الكتاب البطولة التضخم المنتخب", Sort: index.SortDate},
+		{Sort: index.SortDateAsc}, // includes c3, which has no date
+		{},
+	} {
+		t.Run(req.Query+"/"+req.Sort, func(t *testing.T) {
+			all := req
+			all.Size = 100
+			want := ids(search(t, ix, all).Hits)
+			var got []string
+			page := req
+			page.Size = 3
+			for i := 0; ; i++ {
+				res := search(t, ix, page)
+				got = append(got, ids(res.Hits)...)
+				if res.NextCursor == "" {
+					break
+				}
+				if i > 20 {
+					t.Fatal("cursor does not end")
+				}
+				page.Cursor = res.NextCursor
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("paged %v\nwant  %v", got, want)
+			}
+		})
+	}
+}
+
+func TestRecency(t *testing.T) {
+	ix, _ := newIndex(t)
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	same := "هطول أمطار غزيرة على العاصمة"
+	if err := ix.Add([]index.Article{
+		{ID: "old", Title: same, Body: same, PublishedAt: d("2024-01-01")},
+		{ID: "new", Title: same, Body: same, PublishedAt: d("2025-06-01")},
+		{ID: "undated", Title: same, Body: same},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, index.Request{Query: "أمطار العاصمة"})
+	if got := strings.Join(ids(res.Hits), " "); got != "new old undated" {
+		t.Errorf("without recency: %s, want the id order of equal scores", got)
+	}
+	res = search(t, ix, index.Request{Query: "أمطار العاصمة", Recency: 30 * 24 * time.Hour, Now: d("2025-06-02"), Explain: true})
+	if got := strings.Join(ids(res.Hits), " "); got != "new old undated" || !(res.Hits[0].Score > res.Hits[1].Score) {
+		t.Errorf("with recency: %s scores %v", got, []float64{res.Hits[0].Score, res.Hits[1].Score})
+	}
+	if !strings.Contains(res.Hits[0].Explanation.Message, "recency") {
+		t.Errorf("explanation does not mention recency: %s", res.Hits[0].Explanation.Message)
+	}
+	// A far more relevant old article still beats a barely relevant new one.
+	if err := ix.Add([]index.Article{{ID: "weak", Title: "أخبار", Body: "أمطار", PublishedAt: d("2025-06-02")}}); err != nil {
+		t.Fatal(err)
+	}
+	res = search(t, ix, index.Request{Query: "أمطار العاصمة", Recency: 30 * 24 * time.Hour, Now: d("2025-06-02")})
+	if slices.Index(ids(res.Hits), "weak") < slices.Index(ids(res.Hits), "old") {
+		t.Errorf("recency lifted a one-word match above a full match: %v", ids(res.Hits))
+	}
+}
+
+// TestAllWordsFirst: an article holding every query word ranks above one
+// that repeats one word many times.
+func TestAllWordsFirst(t *testing.T) {
+	ix, _ := newIndex(t)
+	rep := strings.Repeat("الفائدة ", 30)
+	if err := ix.Add([]index.Article{
+		{ID: "one", Title: "الفائدة الفائدة الفائدة", Body: rep},
+		{ID: "all", Title: "تقرير", Body: "ناقش البنك المركزي الفائدة والتضخم في اجتماعه الطويل الذي امتد ساعات"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, index.Request{Query: "الفائدة التضخم", Explain: true})
+	if got := strings.Join(ids(res.Hits), " "); got != "all one" {
+		t.Errorf("hits %s, want all first", got)
+	}
+	if m := res.Hits[0].Explanation.Message; !strings.Contains(m, "2 of 2 query words matched") {
+		t.Errorf("explanation of the tier: %s", m)
+	}
+}
+
+func TestExcludePhrasePrefix(t *testing.T) {
+	ix := newFixtureIndex(t)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"البطولة -المنتخب", []string{"b3"}},
+		{"الكتا*", []string{"c1", "c3"}},
+	}
+	for _, tc := range tests {
+		got := ids(search(t, ix, index.Request{Query: tc.q}).Hits)
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+func TestInvalidRequests(t *testing.T) {
+	ix := newFixtureIndex(t)
+	page1 := search(t, ix, index.Request{Size: 2})
+	tests := []struct {
+		name string
+		req  index.Request
+		want string // in the message
+	}{
+		{"negative size", index.Request{Size: -1}, "size"},
+		{"huge size", index.Request{Size: 1000}, "size"},
+		{"negative page", index.Request{Page: -2}, "page"},
+		{"window", index.Request{Page: 200, Size: 100}, "cursor"},
+		{"unknown sort", index.Request{Sort: "popular"}, "sort"},
+		{"garbage cursor", index.Request{Cursor: "!!!"}, "cursor"},
+		{"cursor of another sort", index.Request{Cursor: page1.NextCursor, Sort: index.SortDateAsc}, "sort="},
+		{"cursor and page", index.Request{Cursor: page1.NextCursor, Page: 2}, "cursor"},
+		{"unknown facet", index.Request{Facets: []string{"colour"}}, "facets"},
+		{"bad interval", index.Request{Facets: []string{"date"}, DateInterval: "week"}, "interval"},
+		{"to before from", index.Request{Filter: index.Filter{From: time.Now(), To: time.Now().AddDate(-1, 0, 0)}}, "before"},
+		{"snippet length", index.Request{SnippetLength: 5000}, "snippet_length"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ix.Search(context.Background(), tc.req)
+			if !errors.Is(err, index.ErrInvalidQuery) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want ErrInvalidQuery naming %q", err, tc.want)
+			}
+		})
+	}
+}
