@@ -263,3 +263,60 @@ func TestInvalidRequests(t *testing.T) {
 		})
 	}
 }
+
+func TestQuotedWordIsExact(t *testing.T) {
+	ix, _ := newIndex(t)
+	if err := ix.Add([]index.Article{
+		{ID: "school", Title: "زيارة المدرسة", Body: "زار الوزير المَدْرَسَة الجديدة"},
+		{ID: "schools", Title: "زيارة المدارس", Body: "زار الوزير مدرسته القديمة ومدارس أخرى"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, index.Request{Query: `"المدرسة"`, Highlight: true})
+	if got := strings.Join(ids(res.Hits), " "); got != "school" {
+		t.Fatalf(`"المدرسة": %s, want only school`, got)
+	}
+	if !strings.Contains(strings.Join(res.Hits[0].Snippets, " "), "<mark>المَدْرَسَة</mark>") {
+		t.Errorf("snippet does not mark the diacritized word: %v", res.Hits[0].Snippets)
+	}
+	if got := strings.Join(ids(search(t, ix, index.Request{Query: "المدرسة"}).Hits), " "); !strings.Contains(got, "schools") {
+		t.Errorf("unquoted المدرسة: %s, want the stem to match schools too", got)
+	}
+}
+
+func TestPhraseRequired(t *testing.T) {
+	ix, _ := newIndex(t)
+	if err := ix.Add([]index.Article{
+		{ID: "adjacent", Title: "خبر", Body: "أعلن البنك المركزي قراره اليوم"},
+		{ID: "apart", Title: "خبر", Body: "أعلن البنك قراره وقال المركزي إنه سيراجع"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ids(search(t, ix, index.Request{Query: `"البنك المركزي"`}).Hits), " "); got != "adjacent" {
+		t.Errorf(`"البنك المركزي": %s, want adjacent only`, got)
+	}
+	if got := ids(search(t, ix, index.Request{Query: `البنك المركزي`}).Hits); len(got) != 2 || got[0] != "adjacent" {
+		t.Errorf("البنك المركزي: %v, want both, adjacent first", got)
+	}
+}
+
+// TestSynonyms: ترمب finds the sample articles written ترامب (s18, s20)
+// and marks them, and the one written as typed (s19) ranks first.
+func TestSynonyms(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	res := search(t, ix, index.Request{Query: "ترمب", Highlight: true, NoCollapse: true})
+	got := ids(res.Hits)
+	for _, want := range []string{"s18", "s19", "s20"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("ترمب: hits %v lack %s", got, want)
+		}
+	}
+	if len(got) == 0 || got[0] != "s19" {
+		t.Errorf("ترمب: %v, want s19 (written ترمب) first", got)
+	}
+	for _, h := range res.Hits {
+		if h.ID == "s20" && !strings.Contains(strings.Join(h.Snippets, " ")+h.Title, "<mark>ترامب</mark>") {
+			t.Errorf("s20 does not mark ترامب: %s %v", h.Title, h.Snippets)
+		}
+	}
+}

@@ -166,7 +166,7 @@ func synKey(text string) string { return strings.Join(analyzeWords(text), " ") }
 // there are several, else the typed term) followed by every other spelling
 // of the entry, multi-word spellings as phrase terms. So أوبن إيه آي typed
 // as three words becomes one group {"أوبن إيه آي", OpenAI}, and it counts
-// once toward minimumShouldMatch; call expand before counting.
+// once toward "all the words" (plan.go); call expand before counting.
 //
 // In a group of several terms (a OR b), each plain word that is a spelling
 // gets the entry's other spellings added. Phrases and prefixes are never
