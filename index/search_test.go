@@ -320,3 +320,20 @@ func TestSynonyms(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchFallsBackToSuggestion: a misspelt query with no results returns the results of
+// the closest frequent spelling, flagged; one with results only suggests.
+func TestSearchFallsBackToSuggestion(t *testing.T) {
+	ix := newFixtureIndex(t)
+	// القارية is in b1, b2 and b3; القاريت is in none.
+	res := search(t, ix, index.Request{Query: "القاريت"})
+	if !res.SuggestionUsed || res.Total != 3 {
+		t.Fatalf("القاريت: suggestion %q used %v total %d; want the 3 results of a suggestion", res.Suggestion, res.SuggestionUsed, res.Total)
+	}
+	if !strings.Contains(res.Suggestion, "القارية") {
+		t.Errorf("suggestion %q, want القارية", res.Suggestion)
+	}
+	if res := search(t, ix, index.Request{Query: "القاريت", NoSuggest: true}); res.Total != 0 || res.Suggestion != "" {
+		t.Errorf("NoSuggest: total %d suggestion %q", res.Total, res.Suggestion)
+	}
+}
