@@ -33,7 +33,7 @@ type Suggestion struct {
 	// common in the articles; for a title, the title as written.
 	Text  string `json:"text"`
 	Kind  string `json:"kind"`         // "term" or "title"
-	Count int    `json:"count"`        // articles holding the completed word; for a title, articles with that title
+	Count int    `json:"count"`        // articles holding the word completed (الاستثمار for والاستثمار found after و); for a title, its copies
 	ID    string `json:"id,omitempty"` // for a title suggestion, the newest article with that title
 }
 
