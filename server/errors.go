@@ -119,6 +119,12 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	e, internal := toError(err)
+	switch {
+	case errors.Is(err, echo.ErrNotFound):
+		e = errorf(http.StatusNotFound, "not_found", "no such endpoint: %s %s; see /openapi.json", c.Request().Method, c.Request().URL.Path)
+	case errors.Is(err, echo.ErrMethodNotAllowed):
+		e = errorf(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s; allowed: %s", c.Request().Method, c.Request().URL.Path, c.Response().Header().Get(echo.HeaderAllow))
+	}
 	if internal {
 		if errors.Is(err, context.Canceled) {
 			s.log.Info("client went away", "request_id", requestID(c), "route", c.Path())

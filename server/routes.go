@@ -33,9 +33,6 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics.handler())
 	s.webRoutes()
-	e.RouteNotFound("/*", func(c echo.Context) error {
-		return errorf(http.StatusNotFound, "not_found", "no such endpoint: %s %s; see /openapi.json", c.Request().Method, c.Request().URL.Path)
-	})
 }
 
 // webRoutes serves the search page (issue 6) when Config.Web is set: its
