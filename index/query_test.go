@@ -572,3 +572,30 @@ func TestInvisibleMatchesAnalyzer(t *testing.T) {
 		t.Errorf("only %d format characters removed; the test reads the wrong table", n)
 	}
 }
+
+// BenchmarkParseQuery parses a typical query with operators and a long
+// pasted paragraph, and checks the result each time.
+//
+//	go test ./index -run xxx -bench BenchmarkParseQuery -benchtime 2s
+func BenchmarkParseQuery(b *testing.B) {
+	paste := strings.Repeat(`قال الرئيس "إن الحكومة ستعمل على خفض الضرائب، ورفع الأجور في العام المقبل" وفق ما أعلنه الوزير؟ `, 40)
+	cases := []struct {
+		name, in string
+		groups   int
+	}{
+		{"typical", `"وقف إطلاق النار" غزة OR رفح -رياضة section:سياسة date:2024-05 الهدن*`, 3},
+		{"paste4KB", paste, maxGroups},
+	}
+	for _, bc := range cases {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(min(len(bc.in), maxQueryBytes)))
+			b.ReportAllocs()
+			for b.Loop() {
+				q, err := parseQuery(bc.in)
+				if err != nil || len(q.Groups) != bc.groups {
+					b.Fatalf("parseQuery: %d groups, %v; want %d", len(q.Groups), err, bc.groups)
+				}
+			}
+		})
+	}
+}
