@@ -124,4 +124,3 @@ func TestOpenAPI(t *testing.T) {
 		}
 	}
 }
-
