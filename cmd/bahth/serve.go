@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -36,6 +37,9 @@ func serveCmd() *cobra.Command {
 			"($XDG_CACHE_HOME/bahth or ~/.cache/bahth, keyed by a hash of the samples) and reused next time.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := errors.Join(envErrs...); err != nil {
+				return err
+			}
 			if cfg.RateLimit == 0 {
 				cfg.RateLimit = -1 // 0 on the command line means off, not the default
 			}
@@ -178,28 +182,31 @@ func env(name, def string) string {
 	return def
 }
 
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return n
+// envErrs collects environment values that don't parse; serve reports
+// them instead of silently using the default.
+var envErrs []error
+
+func envParse[T any](name string, def T, parse func(string) (T, error)) T {
+	s, ok := os.LookupEnv(name)
+	if !ok || s == "" {
+		return def
 	}
-	return def
+	v, err := parse(s)
+	if err != nil {
+		envErrs = append(envErrs, fmt.Errorf("%s=%q: %w", name, s, err))
+		return def
+	}
+	return v
 }
+
+func envInt(name string, def int) int { return envParse(name, def, strconv.Atoi) }
 
 func envFloat(name string, def float64) float64 {
-	if n, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
-		return n
-	}
-	return def
+	return envParse(name, def, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 }
 
-func envBool(name string) bool {
-	b, _ := strconv.ParseBool(os.Getenv(name))
-	return b
-}
+func envBool(name string) bool { return envParse(name, false, strconv.ParseBool) }
 
 func envDuration(name string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
-		return d
-	}
-	return def
+	return envParse(name, def, time.ParseDuration)
 }
