@@ -229,6 +229,10 @@
     else node.innerHTML = s;
   }
 
+  // setDir gives article text the direction of its letters (dirOf in
+  // bahth-box.js says why not just dir="auto").
+  function setDir(node) { node.setAttribute("dir", window.Bahth.dirOf(node.textContent)); }
+
   // ---- rendering: results ---------------------------------------------
 
   function render(s) {
@@ -286,10 +290,10 @@
     var h = document.createElement("h" + level);
     var a = stateLink(withChange(current, { a: hit.id || art.id }));
     var title = document.createElement("bdi");
-    title.setAttribute("dir", "auto");
     var titleHTML = hit.title; // the server's escaped, marked title
     if (titleHTML) setMarked(title, titleHTML);
-    else title.textContent = art.title || hit.title || hit.id;
+    else title.textContent = art.title || hit.id;
+    setDir(title);
     a.appendChild(title);
     h.appendChild(a);
     li.appendChild(h);
@@ -300,15 +304,15 @@
         snips.forEach(function (sn) {
           var p = document.createElement("p");
           p.className = "snippet";
-          p.setAttribute("dir", "auto");
           setMarked(p, sn);
+          setDir(p);
           li.appendChild(p);
         });
       } else if (art.summary) {
         var p = document.createElement("p");
         p.className = "snippet";
-        p.setAttribute("dir", "auto");
         p.textContent = art.summary;
+        setDir(p);
         li.appendChild(p);
       }
     }
@@ -339,8 +343,8 @@
         getJSON("/v1/articles/" + encodeURIComponent(id)).then(function (body) {
           var art = articleOf(body);
           var b = document.createElement("bdi");
-          b.setAttribute("dir", "auto");
           b.textContent = art.title || id;
+          setDir(b);
           a.textContent = "";
           a.appendChild(b);
           var m = document.createElement("span");
@@ -545,17 +549,20 @@
       var art = articleOf(body);
       el.articleView.hidden = false;
       el.aTitle.textContent = art.title || id;
+      setDir(el.aTitle);
       var meta = metaLine(art);
       el.aMeta.replaceWith(meta);
       meta.id = "article-meta";
       el.aMeta = meta;
       el.aSummary.textContent = art.summary || "";
+      setDir(el.aSummary);
       el.aSummary.hidden = !art.summary;
       el.aBody.textContent = "";
       String(art.body || "").split(/\n+/).forEach(function (para) {
         if (!para.trim()) return;
         var p = document.createElement("p");
         p.textContent = para;
+        setDir(p);
         el.aBody.appendChild(p);
       });
       el.aLink.textContent = "";

@@ -14,6 +14,7 @@
  * site's origin in its CORS allow-list); Enter or a click sends the reader
  * to HOST/?q=... (a title suggestion opens HOST/articles/ID, the article).
  *
+ * window.Bahth.dirOf(text) is the direction the page gives article text.
  * window.Bahth.typeahead(input, listbox, options) is the ARIA combobox both
  * use (WAI-ARIA APG "combobox with listbox popup"): ArrowDown/ArrowUp move
  * through the options, Enter picks the highlighted one, Escape closes the
@@ -25,6 +26,20 @@
   if (window.Bahth && window.Bahth.typeahead) return;
 
   var script = document.currentScript;
+
+  // dirOf picks a text's direction by its letters: "rtl" when Arabic-script
+  // letters are at least as many as Latin ones, "ltr" when Latin ones
+  // outnumber them, "auto" with neither. dir="auto" alone is not enough for
+  // news: it takes the first strong letter, so an Arabic headline that starts
+  // with a brand ("Samsung تضيف الترجمة…") would be laid out left to right.
+  var ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/g;
+  var LATIN = /[A-Za-z\u00C0-\u024F]/g;
+  function dirOf(text) {
+    var s = String(text || "");
+    var ar = (s.match(ARABIC) || []).length, la = (s.match(LATIN) || []).length;
+    if (!ar && !la) return "auto";
+    return ar >= la ? "rtl" : "ltr";
+  }
 
   // typeahead wires an <input role=combobox> to a <ul role=listbox>.
   // options: host (API origin, "" for same origin), onPick(suggestion)
@@ -67,6 +82,7 @@
         if (s.kind === "title") li.className = "title-option";
         var text = document.createElement("bdi");
         text.textContent = s.text;
+        text.dir = dirOf(s.text);
         li.appendChild(text);
         if (s.kind === "title") {
           var k = document.createElement("span");
@@ -140,6 +156,7 @@
 
   window.Bahth = window.Bahth || {};
   window.Bahth.typeahead = typeahead;
+  window.Bahth.dirOf = dirOf;
 
   // The page itself loads this file only for typeahead.
   if (script && script.hasAttribute("data-bahth-page")) return;
