@@ -177,6 +177,21 @@
 
   var counter = 0;
 
+  // adoptStyle styles the box's shadow root with a constructed style sheet:
+  // a Content-Security-Policy without 'unsafe-inline' (Bahth's own, and many
+  // news sites') blocks a <style> element but not a sheet made from script.
+  var sheet = null;
+  function adoptStyle(root) {
+    try {
+      if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(BOX_CSS); }
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) { // browsers before constructable style sheets
+      var style = document.createElement("style");
+      style.textContent = BOX_CSS;
+      root.appendChild(style);
+    }
+  }
+
   // <bahth-search-box host="https://HOST" placeholder="..." label="...">
   function defineElement() {
     if (!window.customElements || customElements.get("bahth-search-box")) return;
@@ -187,8 +202,6 @@
       var host = (this.getAttribute("host") || (script && script.getAttribute("data-bahth")) || "").replace(/\/+$/, "");
       var n = ++counter;
       var root = this.attachShadow({ mode: "open" });
-      var style = document.createElement("style");
-      style.textContent = BOX_CSS;
       var form = document.createElement("form");
       form.setAttribute("role", "search");
       form.setAttribute("dir", "rtl");
@@ -222,7 +235,7 @@
       form.appendChild(label);
       form.appendChild(combo);
       form.appendChild(button);
-      root.appendChild(style);
+      adoptStyle(root);
       root.appendChild(form);
 
       function go(params) {
