@@ -346,7 +346,7 @@ func TestBrowserSearchJourney(t *testing.T) {
 	if u := location(t, ctx); u.Path != "/articles/"+related[0] {
 		t.Errorf("related link went to %s, want /articles/%s", u, related[0])
 	}
-	shot(t, ctx, "article-desktop.png")
+	shot(t, ctx, desktop, "article-desktop.png")
 
 	// Back twice: the first article, then the results page as it was.
 	run(t, ctx, "back to the first article", chromedp.NavigateBack(), waitIdle())
@@ -434,16 +434,16 @@ func TestBrowserStates(t *testing.T) {
 	if d, ok := dirs["s13"]; !ok || d != "rtl" {
 		t.Errorf("title of s13 (Nvidia تتجاوز…) has dir %q, want rtl (all: %v)", d, dirs)
 	}
-	shot(t, ctx, "results-desktop-1280.png")
+	shot(t, ctx, desktop, "results-desktop-1280.png")
 	run(t, ctx, "phone results",
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		phone.emulate(phone.height),
 		chromedp.Navigate(results), waitIdle(), chromedp.WaitVisible(chromedp.CSS(`#results > li.hit`)))
 	var overflow bool
 	eval(t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow)
 	if overflow {
 		t.Error("the results page scrolls sideways at 390 px")
 	}
-	shot(t, ctx, "results-phone-390.png")
+	shot(t, ctx, phone, "results-phone-390.png")
 	run(t, ctx, "desktop again", chromedp.ResetViewport())
 }
 
@@ -612,12 +612,37 @@ func relatedIDs(t *testing.T, ctx context.Context) []string {
 	return ids
 }
 
-func shot(t *testing.T, ctx context.Context, name string) {
+// A viewport is a screen size the screenshots are taken at.
+type viewport struct {
+	width, height int64
+	phone         bool // a phone's touch screen at 2× pixels
+}
+
+var (
+	desktop = viewport{1280, 900, false}
+	phone   = viewport{390, 844, true}
+)
+
+func (v viewport) emulate(height int64) chromedp.Action[chromedp.Void] {
+	if v.phone {
+		return chromedp.EmulateViewport(v.width, height, chromedp.EmulateScale(2), chromedp.EmulateMobile)
+	}
+	return chromedp.EmulateViewport(v.width, height)
+}
+
+// shot saves a screenshot of the whole page at the viewport's width: the
+// viewport is made as tall as the page for the capture (chromedp's
+// FullScreenshot misplaces a right-to-left page once it has scrolled).
+func shot(t *testing.T, ctx context.Context, v viewport, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	var h int64
+	eval(t, ctx, `document.documentElement.scrollHeight`, &h)
+	run(t, ctx, "sizing for "+name, v.emulate(max(h, v.height)), do("window.scrollTo(0, 0)"))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
+	run(t, ctx, "resizing after "+name, v.emulate(v.height))
 	path := filepath.Join(screenshotDir(t), name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
