@@ -324,7 +324,7 @@ func TestBrowserSearchJourney(t *testing.T) {
 	// An article and its related coverage.
 	var title string
 	eval(t, ctx, `document.querySelector("#results > li.hit:first-child h2").textContent`, &title)
-	run(t, ctx, "opening the first article",
+	run(t, ctx, "opening the first article", do("window.scrollTo(0, 120)"),
 		chromedp.Click(chromedp.CSS(`#results > li.hit:first-child h2 a`)),
 		chromedp.WaitVisible(chromedp.ID("article-view")), waitIdle(),
 		chromedp.Poll[chromedp.Void](`!/جارٍ/.test(document.getElementById("related").textContent)`, chromedp.WithPollingTimeout(10*time.Second)))
@@ -360,6 +360,11 @@ func TestBrowserSearchJourney(t *testing.T) {
 	}
 	if got := hitIDs(t, ctx); strings.Join(got, " ") != strings.Join(page2, " ") {
 		t.Errorf("results after back %v, want page 2 again %v", got, page2)
+	}
+	var y float64
+	eval(t, ctx, `window.scrollY`, &y)
+	if y < 110 || y > 130 {
+		t.Errorf("back at the results scrolled to %v, want where the reader left them (120)", y)
 	}
 	var box string
 	eval(t, ctx, `document.getElementById("q").value`, &box)

@@ -113,6 +113,8 @@
     if (replace) history.replaceState({ bahth: true }, "", url);
     else {
       cameFrom = location.pathname + location.search;
+      // Remember where the reader was on the page left, for the back button.
+      history.replaceState({ bahth: true, y: window.scrollY }, "", location.href);
       history.pushState({ bahth: true }, "", url);
     }
     render(s);
@@ -620,7 +622,7 @@
     host: "",
     onPick: function (sug) {
       if (sug.kind === "title" && sug.id) navigate(withChange(current, { a: sug.id }));
-      else navigate({ q: sug.text.trim() });
+      else navigate(withChange(current, { q: sug.text.trim(), page: null, a: null }));
     }
   });
 
@@ -634,9 +636,16 @@
   el.sort.addEventListener("change", function () {
     navigate(withChange(current, { sort: el.sort.value, page: null }));
   });
-  window.addEventListener("popstate", function () {
+  // The page restores the scroll position itself, once the results it
+  // fetches again are shown (the browser would restore it too early).
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+  window.addEventListener("popstate", function (e) {
     cameFrom = null;
-    render(readState(location.pathname, location.search));
+    var y = e.state && e.state.y;
+    var s = readState(location.pathname, location.search);
+    render(s).then(function () {
+      if (y != null && current === s) window.scrollTo(0, y);
+    });
   });
 
   document.documentElement.setAttribute("data-ready", "true");
