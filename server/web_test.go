@@ -65,8 +65,29 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// slowEngine is the real index with searches for slowQuery held back by
+// slowBy, to show the page's slow state.
+type slowEngine struct{ *index.Index }
+
+const (
+	slowQuery = "بطيء"
+	slowBy    = 2500 * time.Millisecond
+)
+
+func (e slowEngine) Search(ctx context.Context, req index.Request) (*index.Result, error) {
+	if strings.Contains(req.Query, slowQuery) {
+		select {
+		case <-time.After(slowBy):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return e.Index.Search(ctx, req)
+}
+
 // pageServer serves the page and the API over a real index of the samples
-// and the XSS fixture; configure, when given, changes the server's Config.
+// and the XSS fixture (searches for slowQuery are slowed down); configure,
+// when given, changes the server's Config.
 func pageServer(t *testing.T, configure ...func(*server.Config)) *httptest.Server {
 	t.Helper()
 	ix, err := index.Create(filepath.Join(t.TempDir(), "index"))
@@ -83,11 +104,11 @@ func pageServer(t *testing.T, configure ...func(*server.Config)) *httptest.Serve
 			t.Fatalf("loading %s: %v", name, err)
 		}
 	}
-	cfg := server.Config{Web: server.Web(), RateLimit: -1}
+	cfg := server.Config{Web: server.Web(), RateLimit: -1, SearchTimeout: 2 * slowBy}
 	for _, f := range configure {
 		f(&cfg)
 	}
-	srv := server.New(ix, cfg)
+	srv := server.New(slowEngine{ix}, cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return ts
@@ -394,6 +415,12 @@ func TestBrowserStates(t *testing.T) {
 	if !strings.Contains(status, "لم نجد") {
 		t.Errorf("empty state says %q", status)
 	}
+
+	// A slow search says so while it runs, then shows its results.
+	run(t, ctx, "a slow search", chromedp.Navigate(ts.URL+"/?q="+url.QueryEscape(slowQuery+" الكويت")),
+		chromedp.Poll[chromedp.Void](`/ما زال البحث جاريًا/.test(document.getElementById("status").textContent)`,
+			chromedp.WithPollingTimeout(slowBy)),
+		waitIdle(), chromedp.WaitVisible(chromedp.CSS(`#results > li.hit`)))
 
 	// An error from the server (q over the length limit): said in Arabic,
 	// with the server's message.
