@@ -476,6 +476,13 @@ func TestBrowserStates(t *testing.T) {
 		t.Error("the results page scrolls sideways at 390 px")
 	}
 	shot(t, ctx, phone, "results-phone-390.png")
+	run(t, ctx, "an article on the phone", chromedp.Click(chromedp.CSS(`#results > li.hit:first-child h2 a`)),
+		chromedp.WaitVisible(chromedp.ID("article-view")), waitIdle())
+	var filters string
+	eval(t, ctx, `getComputedStyle(document.getElementById("filters")).display`, &filters)
+	if filters != "none" {
+		t.Errorf("the results' facets show above an article on a phone (display %s)", filters)
+	}
 	run(t, ctx, "desktop again", chromedp.ResetViewport())
 }
 
