@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -229,6 +230,11 @@ func do(stmt string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// chooseSort picks an option of the sort menu as a reader's choice does.
+func chooseSort(value string) chromedp.Action[chromedp.Void] {
+	return do(`{ const s = document.getElementById("sort"); s.value = ` + jsString(value) + `; s.dispatchEvent(new Event("change")) }`)
+}
+
 // typeQuery clears the search box and types text as key presses.
 func typeQuery(text string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
@@ -321,6 +327,23 @@ func TestBrowserSearchJourney(t *testing.T) {
 	run(t, ctx, "removing the facet", chromedp.Click(chromedp.CSS(`#active-filters .chip`)), waitIdle())
 	if u := location(t, ctx); u.Query().Has("section") || len(hitIDs(t, ctx)) != len(want.Hits) {
 		t.Errorf("after removing the facet: address %s, %d hits (want %d)", u, len(hitIDs(t, ctx)), len(want.Hits))
+	}
+
+	// Sorted by date: newest first, and said in the address.
+	run(t, ctx, "sorting by date", chromedp.Focus(chromedp.ID("sort")),
+		chooseSort("date"), waitIdle())
+	if got := location(t, ctx).Query().Get("sort"); got != "date" {
+		t.Errorf("address sort = %q after choosing الأحدث", got)
+	}
+	var dates []string
+	eval(t, ctx, `[...document.querySelectorAll("#results > li.hit .meta time")].map(t => t.getAttribute("datetime"))`, &dates)
+	if len(dates) < 2 || !slices.IsSortedFunc(dates, func(a, b string) int { return strings.Compare(b, a) }) {
+		t.Errorf("dates sorted by date: %v, want newest first", dates)
+	}
+	run(t, ctx, "sorting by relevance again",
+		chooseSort("relevance"), waitIdle())
+	if got := hitIDs(t, ctx); strings.Join(got, " ") != strings.Join(ids, " ") {
+		t.Errorf("back to relevance: %v, want %v again", got, ids)
 	}
 
 	// A broad query, paged.
