@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -86,7 +87,8 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 	return s, nil
 }
 
-// bm25Searcher walks one term's postings in one field.
+// bm25Searcher walks one term's postings in one field, holding the
+// current document's number and score (no DocumentMatch per posting).
 type bm25Searcher struct {
 	reader      bindex.TermFieldReader
 	tfd         bindex.TermFieldDoc
@@ -95,42 +97,60 @@ type bm25Searcher struct {
 	k1, b       float64
 	avgLen      float64
 	explain     bool
+
+	done  bool    // no more postings
+	doc   uint64  // the current document
+	score float64 // its score
+	expl  *search.Explanation
 }
 
-func (s *bm25Searcher) score(ctx *search.SearchContext, tm *bindex.TermFieldDoc) *search.DocumentMatch {
-	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = bindex.NewIndexInternalIDFrom(dm.IndexInternalID, tm.ID)
+// docNum reads scorch's internal id, a big-endian document number.
+func docNum(id bindex.IndexInternalID) uint64 {
+	var n uint64
+	for _, b := range id {
+		n = n<<8 | uint64(b)
+	}
+	return n
+}
+
+func (s *bm25Searcher) load(tm *bindex.TermFieldDoc) {
+	if tm == nil {
+		s.done = true
+		return
+	}
+	s.doc = docNum(tm.ID)
 	tf := float64(tm.Freq)
 	dl := 1.0
 	if tm.Norm > 0 {
 		dl = 1 / (tm.Norm * tm.Norm)
 	}
 	lenNorm := s.k1 * (1 - s.b + s.b*dl/s.avgLen)
-	dm.Score = s.weight * tf * (s.k1 + 1) / (tf + lenNorm)
+	s.score = s.weight * tf * (s.k1 + 1) / (tf + lenNorm)
 	if s.explain {
-		dm.Expl = &search.Explanation{
-			Value: dm.Score,
+		s.expl = &search.Explanation{
+			Value: s.score,
 			Message: fmt.Sprintf("bm25(%s:%s) = weight %.3f (idf %.3f) * tf %d * (k1+1) / (tf + k1*(1-b+b*dl %.0f/avgdl %.1f))",
 				s.field, s.term, s.weight, s.idf, tm.Freq, dl, s.avgLen),
 		}
 	}
-	return dm
 }
 
-func (s *bm25Searcher) next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+func (s *bm25Searcher) next() error {
 	tm, err := s.reader.Next(s.tfd.Reset())
-	if err != nil || tm == nil {
-		return nil, err
+	if err != nil {
+		return err
 	}
-	return s.score(ctx, tm), nil
+	s.load(tm)
+	return nil
 }
 
-func (s *bm25Searcher) advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+func (s *bm25Searcher) advance(id bindex.IndexInternalID) error {
 	tm, err := s.reader.Advance(id, s.tfd.Reset())
-	if err != nil || tm == nil {
-		return nil, err
+	if err != nil {
+		return err
 	}
-	return s.score(ctx, tm), nil
+	s.load(tm)
+	return nil
 }
 
 // sumSearcher is a disjunction whose score is the sum of its children's
@@ -145,20 +165,16 @@ type sumSearcher struct {
 	recency     *recency
 	dates       bindex.DocValueReader
 	options     search.SearcherOptions
-	curr        []*search.DocumentMatch
 	initialized bool
 	seen        []bool
 }
 
 func (s *sumSearcher) init(ctx *search.SearchContext) error {
-	s.curr = make([]*search.DocumentMatch, len(s.children))
 	s.seen = make([]bool, s.nGroups+1)
-	for i, c := range s.children {
-		dm, err := c.next(ctx)
-		if err != nil {
+	for _, c := range s.children {
+		if err := c.next(); err != nil {
 			return err
 		}
-		s.curr[i] = dm
 	}
 	s.initialized = true
 	return nil
@@ -176,41 +192,39 @@ func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, er
 // collect builds the match for the smallest current document and moves the
 // children that were on it.
 func (s *sumSearcher) collect(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	var min bindex.IndexInternalID
-	for _, dm := range s.curr {
-		if dm != nil && (min == nil || dm.IndexInternalID.Compare(min) < 0) {
-			min = dm.IndexInternalID
+	found := false
+	var min uint64
+	for _, c := range s.children {
+		if !c.done && (!found || c.doc < min) {
+			min, found = c.doc, true
 		}
 	}
-	if min == nil {
+	if !found {
 		return nil, nil
 	}
 	rv := ctx.DocumentMatchPool.Get()
-	rv.IndexInternalID = append(rv.IndexInternalID[:0], min...)
+	rv.IndexInternalID = binary.BigEndian.AppendUint64(rv.IndexInternalID[:0], min)
 	for g := range s.seen {
 		s.seen[g] = false
 	}
 	matched := 0
 	sum := 0.0
 	var expl []*search.Explanation
-	for i, dm := range s.curr {
-		if dm == nil || !dm.IndexInternalID.Equals(rv.IndexInternalID) {
+	for i, c := range s.children {
+		if c.done || c.doc != min {
 			continue
 		}
-		sum += dm.Score
+		sum += c.score
 		if g := s.groups[i]; g >= 0 && !s.seen[g] {
 			s.seen[g] = true
 			matched++
 		}
-		if s.options.Explain && dm.Expl != nil {
-			expl = append(expl, dm.Expl)
+		if s.options.Explain && c.expl != nil {
+			expl = append(expl, c.expl)
 		}
-		ctx.DocumentMatchPool.Put(dm)
-		next, err := s.children[i].next(ctx)
-		if err != nil {
+		if err := c.next(); err != nil {
 			return nil, err
 		}
-		s.curr[i] = next
 	}
 	coord := 1.0
 	if s.coordExp != 0 && s.nGroups > 0 {
@@ -247,16 +261,14 @@ func (s *sumSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternal
 			return nil, err
 		}
 	}
-	for i, dm := range s.curr {
-		if dm == nil || dm.IndexInternalID.Compare(id) >= 0 {
+	target := docNum(id)
+	for _, c := range s.children {
+		if c.done || c.doc >= target {
 			continue
 		}
-		ctx.DocumentMatchPool.Put(dm)
-		next, err := s.children[i].advance(ctx, id)
-		if err != nil {
+		if err := c.advance(id); err != nil {
 			return nil, err
 		}
-		s.curr[i] = next
 	}
 	return s.collect(ctx)
 }

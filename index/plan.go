@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/bahth/bahth/analyzer"
 	"github.com/blevesearch/bleve/v2"
@@ -66,7 +67,8 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 		}
 		q.Recency = &recency{HalfLife: req.Recency, Now: now}
 	}
-	var plain []string // the query's plain words in order, for pairs
+	typed := typedWords(pq.Groups)
+	var plain []string // the query's typed words in order, for pairs
 	n := 0
 	for _, g := range groups {
 		before := len(q.Clauses)
@@ -74,17 +76,22 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 			switch {
 			case t.Prefix:
 				ix.addPrefix(q, p, t.Text, n, r)
-			case t.Phrase:
+			case t.Phrase && len(g) == 1 && len(ix.exact.Analyze([]byte(t.Text))) == 1:
+				// "a word" in quotes: that word, not others of its stem.
+				ix.addExact(q, p, t.Text, n, r.Text+r.Exact)
+			case t.Phrase && len(g) == 1: // "a phrase" in quotes
 				ix.addWords(q, p, t.Text, n, r)
 				ix.addPairs(q, t.Text, n, r.Text)
-				if len(g) == 1 {
-					p.required = append(p.required, ix.phraseQuery(t.Text))
-				}
-			default:
+				p.required = append(p.required, ix.phraseQuery(t.Text))
+			case typed.has(t.Text): // as typed (several words when a synonym matched them)
 				ix.addWords(q, p, t.Text, n, r)
-				if len(g) == 1 {
-					plain = append(plain, t.Text)
-				}
+				plain = append(plain, t.Text)
+			case strings.ContainsFunc(strings.TrimSpace(t.Text), unicode.IsSpace):
+				// Another spelling of several words: its words adjacent.
+				ix.addPairs(q, t.Text, n, synonymWeight*r.Text)
+				ix.markWords(p, t.Text)
+			default: // another spelling of one word
+				ix.addWords(q, p, t.Text, n, r.scaled(synonymWeight))
 			}
 		}
 		if len(q.Clauses) > before { // a group of stop words alone does not count
@@ -117,6 +124,55 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 	return p
 }
 
+// synonymWeight scales the score of a synonym's other spellings: the
+// words typed count fully, ترمب for ترامب half (docs/relevance.md).
+const synonymWeight = 0.5
+
+// scaled returns the ranking with its term weights multiplied by w.
+func (r Ranking) scaled(w float64) Ranking {
+	r.Text, r.Exact, r.Title, r.Lead = r.Text*w, r.Exact*w, r.Title*w, r.Lead*w
+	return r
+}
+
+// wordSet is the set of words and phrases the user typed.
+type wordSet map[string]bool
+
+func (s wordSet) has(text string) bool {
+	if s[text] {
+		return true
+	}
+	for _, w := range strings.Fields(text) {
+		if !s[w] {
+			return false
+		}
+	}
+	return strings.TrimSpace(text) != ""
+}
+
+// typedWords returns the texts of the query's terms and their words.
+func typedWords(groups []queryGroup) wordSet {
+	s := wordSet{}
+	for _, g := range groups {
+		for _, t := range g {
+			s[t.Text] = true
+			for _, w := range strings.Fields(t.Text) {
+				s[w] = true
+			}
+		}
+	}
+	return s
+}
+
+// markWords makes snippets mark the words of text without scoring them.
+func (ix *Index) markWords(p *plan, text string) {
+	for _, t := range ix.stem.Analyze([]byte(text)) {
+		p.match.stems[string(t.Term)] = true
+	}
+	for _, t := range ix.exact.Analyze([]byte(text)) {
+		p.match.exact[string(t.Term)] = true
+	}
+}
+
 // addWords adds the stemmed and exact clauses of some text to group g.
 func (ix *Index) addWords(q *scoreQuery, p *plan, text string, g int, r Ranking) {
 	add := func(field, term string, w float64) {
@@ -134,6 +190,19 @@ func (ix *Index) addWords(q *scoreQuery, p *plan, text string, g int, r Ranking)
 	for _, t := range termCounts(ix.exact.Analyze([]byte(text))) {
 		add(fieldExact, t.term, r.Exact*float64(t.n))
 		p.match.exact[t.term] = true
+	}
+}
+
+// addExact adds a word in its normalized, unstemmed form alone, and
+// requires it.
+func (ix *Index) addExact(q *scoreQuery, p *plan, text string, g int, w float64) {
+	for _, t := range termCounts(ix.exact.Analyze([]byte(text))) {
+		q.Clauses = append(q.Clauses, termClause{Field: fieldExact, Term: t.term, Weight: w * float64(t.n)})
+		q.Groups = append(q.Groups, g)
+		p.match.exact[t.term] = true
+		tq := bleve.NewTermQuery(t.term)
+		tq.SetField(fieldExact)
+		p.required = append(p.required, tq)
 	}
 }
 

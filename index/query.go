@@ -16,7 +16,7 @@ import (
 // so a pasted paragraph is a word search on its first words.
 const (
 	maxQueryBytes   = 4096 // cut at the last space before it (about 2,000 Arabic letters)
-	maxGroups       = 32   // word groups counted by minimumShouldMatch
+	maxGroups       = 32   // word groups read from a query
 	maxAlternatives = 8    // terms of one group joined by OR, as typed
 	maxExcluded     = 16   // -word and -"phrase"
 	maxPhraseWords  = 32   // words of one "phrase"; the rest of the phrase is dropped
@@ -611,27 +611,6 @@ func foldDigits(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// minimumShouldMatch is how many of n groups an article must hold to be a
-// hit: all of one group; one may be missing from two to seven groups; a
-// quarter (rounded down) may be missing from eight on. In Elasticsearch
-// notation "1<-1 7<-25%":
-//
-//	groups  1 2 3 4 5 6 7 8 10 16 32
-//	must    1 1 2 3 4 5 6 6  8 12 24
-//
-// So one missing word never empties the page, and a pasted paragraph still
-// finds the articles that hold most of it. Articles holding all the groups
-// must still rank first: that is the ranking's job (count matched groups).
-func minimumShouldMatch(groups int) int {
-	switch {
-	case groups <= 0:
-		return 0
-	case groups == 1:
-		return 1
-	}
-	return groups - max(1, groups/4)
 }
 
 // String writes the query back in the query language, in a canonical form

@@ -432,25 +432,6 @@ func TestParseDateParam(t *testing.T) {
 	}
 }
 
-func TestMinimumShouldMatch(t *testing.T) {
-	tests := []struct{ groups, want int }{
-		{-1, 0}, {0, 0}, {1, 1}, {2, 1}, {3, 2}, {4, 3}, {5, 4}, {6, 5}, {7, 6},
-		{8, 6}, {9, 7}, {10, 8}, {12, 9}, {16, 12}, {32, 24},
-	}
-	for _, tc := range tests {
-		if got := minimumShouldMatch(tc.groups); got != tc.want {
-			t.Errorf("minimumShouldMatch(%d) = %d; want %d", tc.groups, got, tc.want)
-		}
-	}
-	// One missing group never empties the page; never more than a quarter.
-	for n := 2; n <= maxGroups; n++ {
-		m := minimumShouldMatch(n)
-		if m < 1 || m > n-1 || n-m > max(1, n/4) {
-			t.Errorf("minimumShouldMatch(%d) = %d", n, m)
-		}
-	}
-}
-
 // queryFuzzSeeds are the nasty inputs of the table tests and of the issue:
 // stray operators, unbalanced quotes, invisible marks, Arabic punctuation
 // and digits, bad dates, a long paste, invalid UTF-8.

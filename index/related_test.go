@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 	"github.com/bahth/bahth/internal/samples"
 )
 
-// newRelatedIndex holds the 14 sample articles as background and the wire
+// newRelatedIndex holds the sample articles as background and the wire
 // fixtures of dedup_test.go (an agency story, two copies, a report of the
 // same event, a similar story a year later in another section, unrelated
 // stories).
@@ -75,6 +76,10 @@ func TestRelated(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := related(t, ix, tc.id, tc.opt)
 			if tc.only != nil {
+				// The sample articles are background: the filters are
+				// checked on the fixtures (samples dated in the range,
+				// such as s30, may be related too).
+				got = slices.DeleteFunc(slices.Clone(got), func(id string) bool { return !strings.HasPrefix(id, "w-") })
 				if len(got) != len(tc.only) {
 					t.Fatalf("Related = %v, want exactly %v", got, tc.only)
 				}

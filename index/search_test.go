@@ -263,3 +263,77 @@ func TestInvalidRequests(t *testing.T) {
 		})
 	}
 }
+
+func TestQuotedWordIsExact(t *testing.T) {
+	ix, _ := newIndex(t)
+	if err := ix.Add([]index.Article{
+		{ID: "school", Title: "زيارة المدرسة", Body: "زار الوزير المَدْرَسَة الجديدة"},
+		{ID: "schools", Title: "زيارة المدارس", Body: "زار الوزير مدرسته القديمة ومدارس أخرى"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, index.Request{Query: `"المدرسة"`, Highlight: true})
+	if got := strings.Join(ids(res.Hits), " "); got != "school" {
+		t.Fatalf(`"المدرسة": %s, want only school`, got)
+	}
+	if !strings.Contains(strings.Join(res.Hits[0].Snippets, " "), "<mark>المَدْرَسَة</mark>") {
+		t.Errorf("snippet does not mark the diacritized word: %v", res.Hits[0].Snippets)
+	}
+	if got := strings.Join(ids(search(t, ix, index.Request{Query: "المدرسة"}).Hits), " "); !strings.Contains(got, "schools") {
+		t.Errorf("unquoted المدرسة: %s, want the stem to match schools too", got)
+	}
+}
+
+func TestPhraseRequired(t *testing.T) {
+	ix, _ := newIndex(t)
+	if err := ix.Add([]index.Article{
+		{ID: "adjacent", Title: "خبر", Body: "أعلن البنك المركزي قراره اليوم"},
+		{ID: "apart", Title: "خبر", Body: "أعلن البنك قراره وقال المركزي إنه سيراجع"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ids(search(t, ix, index.Request{Query: `"البنك المركزي"`}).Hits), " "); got != "adjacent" {
+		t.Errorf(`"البنك المركزي": %s, want adjacent only`, got)
+	}
+	if got := ids(search(t, ix, index.Request{Query: `البنك المركزي`}).Hits); len(got) != 2 || got[0] != "adjacent" {
+		t.Errorf("البنك المركزي: %v, want both, adjacent first", got)
+	}
+}
+
+// TestSynonyms: ترمب finds the sample articles written ترامب (s18, s20)
+// and marks them, and the one written as typed (s19) ranks first.
+func TestSynonyms(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	res := search(t, ix, index.Request{Query: "ترمب", Highlight: true, NoCollapse: true})
+	got := ids(res.Hits)
+	for _, want := range []string{"s18", "s19", "s20"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("ترمب: hits %v lack %s", got, want)
+		}
+	}
+	if len(got) == 0 || got[0] != "s19" {
+		t.Errorf("ترمب: %v, want s19 (written ترمب) first", got)
+	}
+	for _, h := range res.Hits {
+		if h.ID == "s20" && !strings.Contains(strings.Join(h.Snippets, " ")+h.Title, "<mark>ترامب</mark>") {
+			t.Errorf("s20 does not mark ترامب: %s %v", h.Title, h.Snippets)
+		}
+	}
+}
+
+// TestSearchFallsBackToSuggestion: a misspelt query with no results returns the results of
+// the closest frequent spelling, flagged; one with results only suggests.
+func TestSearchFallsBackToSuggestion(t *testing.T) {
+	ix := newFixtureIndex(t)
+	// القارية is in b1, b2 and b3; القاريت is in none.
+	res := search(t, ix, index.Request{Query: "القاريت"})
+	if !res.SuggestionUsed || res.Total != 3 {
+		t.Fatalf("القاريت: suggestion %q used %v total %d; want the 3 results of a suggestion", res.Suggestion, res.SuggestionUsed, res.Total)
+	}
+	if !strings.Contains(res.Suggestion, "القارية") {
+		t.Errorf("suggestion %q, want القارية", res.Suggestion)
+	}
+	if res := search(t, ix, index.Request{Query: "القاريت", NoSuggest: true}); res.Total != 0 || res.Suggestion != "" {
+		t.Errorf("NoSuggest: total %d suggestion %q", res.Total, res.Suggestion)
+	}
+}

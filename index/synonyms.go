@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"unicode"
@@ -166,7 +167,7 @@ func synKey(text string) string { return strings.Join(analyzeWords(text), " ") }
 // there are several, else the typed term) followed by every other spelling
 // of the entry, multi-word spellings as phrase terms. So أوبن إيه آي typed
 // as three words becomes one group {"أوبن إيه آي", OpenAI}, and it counts
-// once toward minimumShouldMatch; call expand before counting.
+// once toward "all the words" (plan.go); call expand before counting.
 //
 // In a group of several terms (a OR b), each plain word that is a spelling
 // gets the entry's other spellings added. Phrases and prefixes are never
@@ -276,4 +277,22 @@ func (s *synonyms) addAlternatives(g queryGroup) queryGroup {
 		return g
 	}
 	return append(append(make(queryGroup, 0, len(g)+len(out)), g...), out...)
+}
+
+// UseSynonyms replaces the index's synonyms (the embedded synonyms.txt by
+// default) with those of the file at path, for this process; the index on
+// disk is unchanged, since synonyms apply at query time. Call it before
+// searching starts: it is not synchronized with running searches.
+func (ix *Index) UseSynonyms(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("synonyms: %w", err)
+	}
+	defer f.Close()
+	s, err := loadSynonyms(f, path)
+	if err != nil {
+		return err
+	}
+	ix.synonyms = s
+	return nil
 }

@@ -1,6 +1,9 @@
 package index
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -181,4 +184,31 @@ func TestSynonymsExpandEdges(t *testing.T) {
 			t.Errorf("got %v; want %v", got, want)
 		}
 	})
+}
+
+func TestUseSynonyms(t *testing.T) {
+	ix, err := Create(filepath.Join(t.TempDir(), "ix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Add([]Article{{ID: "a", Title: "الحاسوب المحمول"}, {ID: "b", Title: "الكمبيوتر المكتبي"}}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "syn.txt")
+	if err := os.WriteFile(file, []byte("# test\nحاسوب | كمبيوتر\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.UseSynonyms(file); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "حاسوب"})
+	if err != nil || res.Total != 2 {
+		t.Fatalf("حاسوب with a custom synonym: %v %v, want both articles", res, err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	os.WriteFile(bad, []byte("ok | fine\nonly-one\n"), 0o644)
+	if err := ix.UseSynonyms(bad); err == nil || !strings.Contains(err.Error(), "bad.txt:2") {
+		t.Errorf("bad file: %v, want an error naming bad.txt:2", err)
+	}
 }

@@ -15,6 +15,7 @@ func searchCmd() *cobra.Command {
 		req            index.Request
 		dir            string
 		from, to, half string
+		synonyms       string
 		asJSON         bool
 	)
 	cmd := &cobra.Command{
@@ -41,6 +42,11 @@ func searchCmd() *cobra.Command {
 				return err
 			}
 			defer ix.Close()
+			if synonyms != "" {
+				if err := ix.UseSynonyms(synonyms); err != nil {
+					return err
+				}
+			}
 			req.Highlight = true
 			res, err := ix.Search(cmd.Context(), req)
 			if err != nil {
@@ -73,5 +79,6 @@ func searchCmd() *cobra.Command {
 	f.BoolVar(&req.NoCollapse, "no-collapse", false, "show every wire copy instead of one hit per story")
 	f.BoolVar(&req.Explain, "explain", false, "show how each hit's score was computed")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	f.StringVar(&synonyms, "synonyms", "", "synonyms file replacing the built-in list (docs/query-language.md)")
 	return cmd
 }
