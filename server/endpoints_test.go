@@ -166,6 +166,14 @@ func TestMetricsCount(t *testing.T) {
 	if after := count(); before != "0" || after != "2" {
 		t.Errorf("search counter %s -> %s, want 0 -> 2", before, after)
 	}
+	z := do(t, h, req{target: "/metrics", header: map[string]string{"Accept-Encoding": "gzip"}})
+	zr, err := gzip.NewReader(strings.NewReader(string(z.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(zr); !strings.HasPrefix(string(b), "# HELP") {
+		t.Errorf("gzipped metrics are not the text format once unzipped (compressed twice?): %.40q", b)
+	}
 	body := string(get(t, h, "/metrics").Body)
 	for _, m := range []string{"bahth_index_articles 45", "bahth_http_request_duration_seconds_bucket", "bahth_search_results_count 2", "bahth_index_size_bytes"} {
 		if !strings.Contains(body, m) {

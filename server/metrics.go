@@ -60,7 +60,8 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 }
 
 func (m *metrics) handler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	// The gzip middleware compresses; promhttp doing it too would compress twice.
+	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{DisableCompression: true}))
 }
 
 // dirSize adds up the sizes of the files under dir (following a symlinked
