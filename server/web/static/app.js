@@ -213,10 +213,12 @@
     else text = "حدث خطأ في خادم البحث. أعد المحاولة بعد قليل.";
     setStatus(text, true, err instanceof APIError && err.status >= 400 && err.status < 500 && err.status !== 429 ? null : retry);
     if (err instanceof APIError && err.message) {
-      var detail = document.createElement("bdi");
+      // The API's own words (English today), on a line of their own.
+      var detail = document.createElement("span");
       detail.className = "detail";
-      detail.textContent = " (" + err.message + ")";
-      el.status.insertBefore(detail, el.status.querySelector(".retry"));
+      detail.textContent = err.message;
+      setDir(detail);
+      el.status.appendChild(detail);
     }
   }
 
