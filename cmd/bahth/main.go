@@ -15,7 +15,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(analyzeCmd(), indexCmd(), reindexCmd(), statsCmd(), searchCmd(), evalCmd(), demoCmd())
+	root.AddCommand(analyzeCmd(), indexCmd(), reindexCmd(), statsCmd(), searchCmd(), evalCmd(), demoCmd(), serveCmd(), benchHTTPCmd())
 	if err := root.Execute(); err != nil {
 		log.SetFlags(0)
 		log.Fatalf("bahth: %v", err)

@@ -1,0 +1,139 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestHostileRequests is the catalogue of bad and hostile requests: each
+// gets the right 4xx and the one error shape, never a 5xx.
+func TestHostileRequests(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	cfg := testConfig()
+	cfg.MaxBodyBytes = 4096
+	cfg.MaxBulk = 3
+	h := newServer(t, ix, cfg)
+	auth := "Bearer " + testKey
+	js := map[string]string{"Authorization": auth, "Content-Type": "application/json"}
+	nd := map[string]string{"Authorization": auth, "Content-Type": "application/x-ndjson"}
+	big := strings.Repeat("أ", 501)
+	tests := []struct {
+		name   string
+		r      req
+		status int
+		code   string
+	}{
+		// search parameters
+		{"invalid UTF-8 in q", req{target: "/v1/search?q=%ff%fe"}, 400, "invalid_parameter"},
+		{"invalid UTF-8 in a parameter name", req{target: "/v1/search?%ff=1"}, 400, "invalid_parameter"},
+		{"huge q", req{target: "/v1/search?q=" + big}, 400, "invalid_parameter"},
+		{"unknown parameter", req{target: "/v1/search?szie=10"}, 400, "invalid_parameter"},
+		{"parameter given twice", req{target: "/v1/search?size=1&size=2"}, 400, "invalid_parameter"},
+		{"negative size", req{target: "/v1/search?size=-1"}, 400, "invalid_parameter"},
+		{"zero size", req{target: "/v1/search?size=0"}, 400, "invalid_parameter"},
+		{"huge size", req{target: "/v1/search?size=1000000"}, 400, "invalid_parameter"},
+		{"size beyond int64", req{target: "/v1/search?size=99999999999999999999999"}, 400, "invalid_parameter"},
+		{"non-numeric size", req{target: "/v1/search?size=ten"}, 400, "invalid_parameter"},
+		{"float size", req{target: "/v1/search?size=1.5"}, 400, "invalid_parameter"},
+		{"zero page", req{target: "/v1/search?page=0"}, 400, "invalid_parameter"},
+		{"page past int overflow", req{target: "/v1/search?page=9223372036854775807"}, 400, "invalid_parameter"},
+		{"paging window", req{target: "/v1/search?page=200&size=100"}, 400, "invalid_parameter"},
+		{"bad cursor", req{target: "/v1/search?cursor=garbage"}, 400, "invalid_parameter"},
+		{"cursor of base64 junk", req{target: "/v1/search?cursor=eyJ4IjoxfQ"}, 400, "invalid_parameter"},
+		{"cursor with page", req{target: "/v1/search?cursor=x&page=2"}, 400, "invalid_parameter"},
+		{"huge cursor", req{target: "/v1/search?cursor=" + strings.Repeat("A", 2000)}, 400, "invalid_parameter"},
+		{"bad from date", req{target: "/v1/search?from=yesterday"}, 400, "invalid_parameter"},
+		{"bad to date", req{target: "/v1/search?to=2024-13-45"}, 400, "invalid_parameter"},
+		{"to before from", req{target: "/v1/search?from=2025-01-01&to=2024-01-01"}, 400, "invalid_parameter"},
+		{"unknown sort", req{target: "/v1/search?sort=popularity"}, 400, "invalid_parameter"},
+		{"unknown facet", req{target: "/v1/search?facets=section,colour"}, 400, "invalid_parameter"},
+		{"unknown interval", req{target: "/v1/search?facets=date&interval=week"}, 400, "invalid_parameter"},
+		{"bad recency", req{target: "/v1/search?recency=-3d"}, 400, "invalid_parameter"},
+		{"bad collapse", req{target: "/v1/search?collapse=maybe"}, 400, "invalid_parameter"},
+		{"bad explain", req{target: "/v1/search?explain=yes"}, 400, "invalid_parameter"},
+		{"too many snippets", req{target: "/v1/search?snippets=11"}, 400, "invalid_parameter"},
+		{"snippet_length too long", req{target: "/v1/search?snippet_length=100000"}, 400, "invalid_parameter"},
+		{"facet_size too big", req{target: "/v1/search?facet_size=101"}, 400, "invalid_parameter"},
+		{"too many filter values", req{target: "/v1/search?section=" + strings.Repeat("a,", 60)}, 400, "invalid_parameter"},
+		{"feed with unknown parameter", req{target: "/v1/search.atom?format=x"}, 400, "invalid_parameter"},
+		// suggest, analyze, related
+		{"suggest without q", req{target: "/v1/suggest"}, 400, "invalid_parameter"},
+		{"suggest blank q", req{target: "/v1/suggest?q=%20%20"}, 400, "invalid_parameter"},
+		{"suggest huge size", req{target: "/v1/suggest?q=a&size=500"}, 400, "invalid_parameter"},
+		{"suggest huge q", req{target: "/v1/suggest?q=" + strings.Repeat("ب", 201)}, 400, "invalid_parameter"},
+		{"analyze without text", req{target: "/v1/analyze"}, 400, "invalid_parameter"},
+		{"analyze unknown analyzer", req{target: "/v1/analyze?text=a&analyzer=standard"}, 400, "invalid_parameter"},
+		{"related of unknown id", req{target: "/v1/articles/nope/related"}, 404, "not_found"},
+		{"related bad window", req{target: "/v1/articles/s01/related?window=forever"}, 400, "invalid_parameter"},
+		{"related unknown parameter", req{target: "/v1/articles/s01/related?q=x"}, 400, "invalid_parameter"},
+		// paths and methods
+		{"unknown route", req{target: "/v2/search"}, 404, "not_found"},
+		{"path traversal in an id", req{target: "/v1/articles/..%2F..%2Fetc%2Fpasswd"}, 404, "not_found"},
+		{"dot-dot path", req{target: "/v1/articles/../../etc/passwd"}, 404, "not_found"},
+		{"control character in an id", req{target: "/v1/articles/a%00b"}, 400, "invalid_parameter"},
+		{"over-long id", req{target: "/v1/articles/" + strings.Repeat("x", 600)}, 400, "invalid_parameter"},
+		{"wrong method on search", req{method: "POST", target: "/v1/search"}, 405, "method_not_allowed"},
+		{"wrong method on an article", req{method: "PATCH", target: "/v1/articles/s01", header: js}, 405, "method_not_allowed"},
+		{"delete on the collection", req{method: "DELETE", target: "/v1/articles", header: js}, 405, "method_not_allowed"},
+		// keys
+		{"write without a key", req{method: "PUT", target: "/v1/articles/x", body: `{"title":"t"}`, header: map[string]string{"Content-Type": "application/json"}}, 401, "unauthorized"},
+		{"write with a wrong key", req{method: "DELETE", target: "/v1/articles/s01", header: map[string]string{"Authorization": "Bearer wrong"}}, 401, "unauthorized"},
+		{"write with basic auth", req{method: "DELETE", target: "/v1/articles/s01", header: map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}}, 401, "unauthorized"},
+		{"key prefix only", req{method: "DELETE", target: "/v1/articles/s01", header: map[string]string{"Authorization": "Bearer " + testKey[:3]}}, 401, "unauthorized"},
+		// bodies
+		{"put without content type", req{method: "PUT", target: "/v1/articles/x", body: `{"title":"t"}`, header: map[string]string{"Authorization": auth}}, 415, "unsupported_media_type"},
+		{"put as text/plain", req{method: "PUT", target: "/v1/articles/x", body: `{"title":"t"}`, header: map[string]string{"Authorization": auth, "Content-Type": "text/plain"}}, 415, "unsupported_media_type"},
+		{"put in latin-1", req{method: "PUT", target: "/v1/articles/x", body: `{"title":"t"}`, header: map[string]string{"Authorization": auth, "Content-Type": "application/json; charset=latin-1"}}, 415, "unsupported_media_type"},
+		{"put empty body", req{method: "PUT", target: "/v1/articles/x", header: js}, 400, "invalid_body"},
+		{"put malformed JSON", req{method: "PUT", target: "/v1/articles/x", body: `{"title":`, header: js}, 400, "invalid_body"},
+		{"put a JSON array", req{method: "PUT", target: "/v1/articles/x", body: `[{"title":"t"}]`, header: js}, 400, "invalid_body"},
+		{"put invalid UTF-8", req{method: "PUT", target: "/v1/articles/x", body: "{\"title\":\"\xff\"}", header: js}, 400, "invalid_body"},
+		{"put without title or body", req{method: "PUT", target: "/v1/articles/x", body: `{"section":"s"}`, header: js}, 400, "invalid_article"},
+		{"put with a wrong field type", req{method: "PUT", target: "/v1/articles/x", body: `{"title":"t","published_at":12}`, header: js}, 400, "invalid_article"},
+		{"put with another id", req{method: "PUT", target: "/v1/articles/x", body: `{"id":"y","title":"t"}`, header: js}, 400, "invalid_article"},
+		{"put oversized body", req{method: "PUT", target: "/v1/articles/x", body: `{"title":"` + strings.Repeat("x", 5000) + `"}`, header: js}, 413, "body_too_large"},
+		{"bulk not an array", req{method: "POST", target: "/v1/articles", body: `{"id":"a","title":"t"}`, header: js}, 400, "invalid_body"},
+		{"bulk empty array", req{method: "POST", target: "/v1/articles", body: `[]`, header: js}, 400, "invalid_body"},
+		{"bulk too many articles", req{method: "POST", target: "/v1/articles", body: `[{},{},{},{}]`, header: js}, 413, "too_many_articles"},
+		{"bulk ndjson of blank lines", req{method: "POST", target: "/v1/articles", body: "\n\n \n", header: nd}, 400, "invalid_body"},
+		{"bulk as form", req{method: "POST", target: "/v1/articles", body: "a=b", header: map[string]string{"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"}}, 415, "unsupported_media_type"},
+		{"delete unknown id", req{method: "DELETE", target: "/v1/articles/nope", header: js}, 404, "not_found"},
+	}
+	if len(tests) < 40 {
+		t.Fatalf("the catalogue has %d cases, want at least 40", len(tests))
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := do(t, h, tc.r)
+			if r.Status >= 500 {
+				t.Fatalf("5xx: %d %s", r.Status, r.Body)
+			}
+			if r.Status != tc.status {
+				t.Errorf("status %d, want %d: %s", r.Status, tc.status, r.Body)
+			}
+			if got := r.errorCode(t); got != tc.code {
+				t.Errorf("code %q, want %q: %s", got, tc.code, r.Body)
+			}
+			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if strings.Contains(string(r.Body), "goroutine") || strings.Contains(string(r.Body), ".go:") {
+				t.Errorf("internal detail leaked: %s", r.Body)
+			}
+		})
+	}
+	if r := do(t, h, req{method: http.MethodGet, target: "/v1/search?q=%D8"}); r.Status != 400 {
+		t.Errorf("truncated UTF-8: %d", r.Status)
+	}
+}
+
+// TestWritesDisabled: without a key, writes are refused with a message
+// saying how to enable them.
+func TestWritesDisabled(t *testing.T) {
+	h := newServer(t, shared, Config{RateLimit: -1})
+	r := do(t, h, req{method: "DELETE", target: "/v1/articles/s01", header: map[string]string{"Authorization": "Bearer x"}})
+	if r.Status != http.StatusForbidden || r.errorCode(t) != "writes_disabled" || !strings.Contains(string(r.Body), "BAHTH_API_KEY") {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+}
