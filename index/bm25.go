@@ -246,9 +246,9 @@ func (s *sumSearcher) collect(ctx *search.SearchContext) (*search.DocumentMatch,
 			msg += fmt.Sprintf(" * recency %.3f (half-life %s)", factor, s.recency.HalfLife)
 		}
 		if tier != 0 {
-			msg += fmt.Sprintf(" + %.0f: %d of %d query words matched, minimum %d", tier, matched, s.nGroups, s.minGroups)
+			msg += fmt.Sprintf("; all %d query words matched: ranked above hits missing one", s.nGroups)
 		} else if s.minGroups > 0 {
-			msg += fmt.Sprintf("; %d of %d query words matched, below the minimum %d", matched, s.nGroups, s.minGroups)
+			msg += fmt.Sprintf("; %d of %d query words matched: ranked below hits holding all", matched, s.nGroups)
 		}
 		rv.Expl = &search.Explanation{Value: rv.Score, Message: msg, Children: expl}
 	}

@@ -374,3 +374,11 @@ func termCounts(ts analysis.TokenStream) []termCount {
 	}
 	return out
 }
+
+// tier returns the score added to hits holding all the words, or 0.
+func (p *plan) tier() float64 {
+	if p.score == nil || p.score.MinGroups == 0 {
+		return 0
+	}
+	return p.score.TierBonus
+}

@@ -211,7 +211,7 @@ func TestAllWordsFirst(t *testing.T) {
 	if got := strings.Join(ids(res.Hits), " "); got != "all one" {
 		t.Errorf("hits %s, want all first", got)
 	}
-	if m := res.Hits[0].Explanation.Message; !strings.Contains(m, "2 of 2 query words matched") {
+	if m := res.Hits[0].Explanation.Message; !strings.Contains(m, "all 2 query words matched") || !res.Hits[0].AllWords || res.Hits[1].AllWords {
 		t.Errorf("explanation of the tier: %s", m)
 	}
 }
