@@ -50,7 +50,8 @@ func readCorpusLines(b *testing.B, n int) [][]byte {
 
 // BenchmarkLoad loads the first 5,000 articles of the news corpus side by
 // side: Bahth's loader (Index.Ingest, what bahth index runs: stored
-// articles; stemmed, exact, pairs and lead fields; durable batches) and a plain bleve loader with the built-in ar
+// articles; stemmed text with positions, exact, title and lead fields;
+// wire copies; durable batches) and a plain bleve loader with the built-in ar
 // analyzer on title and body, storing nothing (the reference loader of
 // issue 3). It reports articles/s.
 //
