@@ -19,7 +19,6 @@ import (
 
 	"github.com/bahth/bahth/analyzer"
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -835,27 +834,30 @@ func eachTerm(next func() (*bindex.DictEntry, error), fn func(*bindex.DictEntry)
 }
 
 // storedHead reads an article's id, title, publication date and body from
-// its stored fields.
+// its stored JSON (_source, the only stored text since schema 4).
 func storedHead(seg *scorch.SegmentSnapshot, num uint64) (Article, error) {
 	var a Article
+	var raw []byte
 	err := seg.VisitDocument(num, func(field string, _ byte, value []byte, _ []uint64) bool {
-		switch field {
-		case "_id":
-			a.ID = string(value)
-		case fieldTitle:
-			a.Title = string(value)
-		case fieldBody:
-			a.Body = string(value)
-		case "published_at":
-			if t, _, err := document.NewDateTimeFieldFromBytes(field, nil, value).DateTime(); err == nil {
-				a.PublishedAt = t
-			}
+		if field == sourceField {
+			raw = append(raw[:0], value...) // value is only valid in the callback
+			return false
 		}
 		return true
 	})
 	if err != nil {
 		return a, fmt.Errorf("reading stored article %d: %w", num, err)
 	}
+	var head struct {
+		ID          string    `json:"id"`
+		Title       string    `json:"title"`
+		Body        string    `json:"body"`
+		PublishedAt time.Time `json:"published_at"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return a, fmt.Errorf("reading stored article %d: %w", num, err)
+	}
+	a.ID, a.Title, a.Body, a.PublishedAt = head.ID, head.Title, head.Body, head.PublishedAt
 	return a, nil
 }
 
