@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -28,13 +29,35 @@ type termClause struct {
 	Weight float64 // multiplies the BM25 score (query term frequency x field weight)
 }
 
+// pairClause is two adjacent query stems scored by BM25 as one term, whose
+// occurrences in a document are the places where Second follows First in
+// Field (which must have positions) within pairGap positions, inside one
+// of its values (title, summary or body: no pair spans two). Its document
+// frequency is counted when the query runs. This replaces an indexed field
+// of stem pairs, whose vocabulary made loading 2x slower (BENCHMARKS.md).
+type pairClause struct {
+	Field         string
+	First, Second string
+	Weight        float64
+	Group         int // as termClause's group; -1 counts for no query word
+}
+
+// pairGap is how far apart two stems may stand and still be a pair: the
+// analyzer removes stop words but keeps their positions, so "وزير في لبنان"
+// has وزير at 1 and لبنان at 3. An indexed pair (analyzer.PairFilter) spans
+// any number of stop words and no other word; a gap of 2 spans one stop
+// word or one other word. Measured against gaps 1 and 3 in docs/relevance.md.
+const pairGap = 2
+
 // scoreQuery is a bleve query whose score is the weighted sum of BM25 scores
-// of its clauses, times coord^CoordExp where coord is the fraction of
-// distinct terms (Group) matched. Documents match when any clause matches.
+// of its clauses and pairs, times coord^CoordExp where coord is the fraction
+// of distinct terms (Group) matched. Documents match when any clause
+// matches; a pair adds to its terms' documents and matches no other.
 type scoreQuery struct {
 	Clauses  []termClause
 	Groups   []int // Groups[i] is the term group of clause i (one per distinct query term)
 	NGroups  int
+	Pairs    []pairClause
 	CoordExp float64
 	Params   bm25Params
 	AvgLen   map[string]float64
@@ -84,14 +107,97 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 		})
 		s.groups = append(s.groups, q.Groups[i])
 	}
+	for _, p := range q.Pairs {
+		hits, err := findPairs(ctx, r, p)
+		if err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+		if len(hits) == 0 {
+			continue
+		}
+		avg := q.AvgLen[p.Field]
+		if avg <= 0 {
+			avg = 1
+		}
+		df := float64(len(hits))
+		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
+		s.children = append(s.children, &bm25Searcher{
+			pairs: hits, field: p.Field, term: p.First + " " + p.Second, weight: p.Weight * idf, idf: idf,
+			k1: q.Params.K1, b: q.Params.B, avgLen: avg, explain: options.Explain,
+		})
+		s.groups = append(s.groups, p.Group)
+	}
 	return s, nil
 }
 
-// bm25Searcher walks one term's postings in one field, holding the
-// current document's number and score (no DocumentMatch per posting).
+// pairHit is a document holding a pair: its number, how often, and the
+// norm of the pair's field.
+type pairHit struct {
+	doc  uint64
+	freq uint64
+	norm float64
+}
+
+// findPairs walks the documents holding both stems of p (in document
+// order, leapfrogging) and keeps those where the second follows the first.
+func findPairs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]pairHit, error) {
+	first, err := r.TermFieldReader(ctx, []byte(p.First), p.Field, true, true, true)
+	if err != nil {
+		return nil, err
+	}
+	defer first.Close()
+	second, err := r.TermFieldReader(ctx, []byte(p.Second), p.Field, true, true, true)
+	if err != nil {
+		return nil, err
+	}
+	defer second.Close()
+	if first.Count() == 0 || second.Count() == 0 {
+		return nil, nil
+	}
+	var hits []pairHit
+	var fd, sd bindex.TermFieldDoc
+	a, err := first.Next(fd.Reset())
+	for err == nil && a != nil {
+		var b *bindex.TermFieldDoc
+		if b, err = second.Advance(a.ID, sd.Reset()); err != nil || b == nil {
+			break
+		}
+		if !b.ID.Equals(a.ID) {
+			a, err = first.Advance(b.ID, fd.Reset())
+			continue
+		}
+		if n := follows(a.Vectors, b.Vectors); n > 0 {
+			hits = append(hits, pairHit{doc: docNum(a.ID), freq: n, norm: a.Norm})
+		}
+		a, err = first.Next(fd.Reset())
+	}
+	return hits, err
+}
+
+// follows counts the occurrences of the first stem that the second
+// follows within pairGap positions in the same value of the field.
+func follows(first, second []*bindex.TermFieldVector) uint64 {
+	var n uint64
+	for _, f := range first {
+		for _, s := range second {
+			if d := int(s.Pos) - int(f.Pos); d >= 1 && d <= pairGap && slices.Equal(f.ArrayPositions, s.ArrayPositions) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// bm25Searcher walks one term's postings in one field, or the documents
+// findPairs found for a pair (reader nil), holding the current document's
+// number and score (no DocumentMatch per posting).
 type bm25Searcher struct {
 	reader      bindex.TermFieldReader
 	tfd         bindex.TermFieldDoc
+	pairs       []pairHit
+	pair        int // the next of pairs
 	field, term string
 	weight, idf float64
 	k1, b       float64
@@ -118,11 +224,16 @@ func (s *bm25Searcher) load(tm *bindex.TermFieldDoc) {
 		s.done = true
 		return
 	}
-	s.doc = docNum(tm.ID)
-	tf := float64(tm.Freq)
+	s.set(docNum(tm.ID), tm.Freq, tm.Norm)
+}
+
+// set makes doc, with freq and norm, the current document.
+func (s *bm25Searcher) set(doc, freq uint64, norm float64) {
+	s.doc = doc
+	tf := float64(freq)
 	dl := 1.0
-	if tm.Norm > 0 {
-		dl = 1 / (tm.Norm * tm.Norm)
+	if norm > 0 {
+		dl = 1 / (norm * norm)
 	}
 	lenNorm := s.k1 * (1 - s.b + s.b*dl/s.avgLen)
 	s.score = s.weight * tf * (s.k1 + 1) / (tf + lenNorm)
@@ -130,12 +241,30 @@ func (s *bm25Searcher) load(tm *bindex.TermFieldDoc) {
 		s.expl = &search.Explanation{
 			Value: s.score,
 			Message: fmt.Sprintf("bm25(%s:%s) = weight %.3f (idf %.3f) * tf %d * (k1+1) / (tf + k1*(1-b+b*dl %.0f/avgdl %.1f))",
-				s.field, s.term, s.weight, s.idf, tm.Freq, dl, s.avgLen),
+				s.field, s.term, s.weight, s.idf, freq, dl, s.avgLen),
 		}
 	}
 }
 
+// nextPair moves to the first pair hit at or after doc.
+func (s *bm25Searcher) nextPair(doc uint64) {
+	for s.pair < len(s.pairs) && s.pairs[s.pair].doc < doc {
+		s.pair++
+	}
+	if s.pair == len(s.pairs) {
+		s.done = true
+		return
+	}
+	h := s.pairs[s.pair]
+	s.pair++
+	s.set(h.doc, h.freq, h.norm)
+}
+
 func (s *bm25Searcher) next() error {
+	if s.reader == nil {
+		s.nextPair(0)
+		return nil
+	}
 	tm, err := s.reader.Next(s.tfd.Reset())
 	if err != nil {
 		return err
@@ -145,6 +274,10 @@ func (s *bm25Searcher) next() error {
 }
 
 func (s *bm25Searcher) advance(id bindex.IndexInternalID) error {
+	if s.reader == nil {
+		s.nextPair(docNum(id))
+		return nil
+	}
 	tm, err := s.reader.Advance(id, s.tfd.Reset())
 	if err != nil {
 		return err
@@ -246,9 +379,9 @@ func (s *sumSearcher) collect(ctx *search.SearchContext) (*search.DocumentMatch,
 			msg += fmt.Sprintf(" * recency %.3f (half-life %s)", factor, s.recency.HalfLife)
 		}
 		if tier != 0 {
-			msg += fmt.Sprintf(" + %.0f: %d of %d query words matched, minimum %d", tier, matched, s.nGroups, s.minGroups)
+			msg += fmt.Sprintf("; all %d query words matched: ranked above hits missing one", s.nGroups)
 		} else if s.minGroups > 0 {
-			msg += fmt.Sprintf("; %d of %d query words matched, below the minimum %d", matched, s.nGroups, s.minGroups)
+			msg += fmt.Sprintf("; %d of %d query words matched: ranked below hits holding all", matched, s.nGroups)
 		}
 		rv.Expl = &search.Explanation{Value: rv.Score, Message: msg, Children: expl}
 	}
@@ -276,6 +409,9 @@ func (s *sumSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternal
 func (s *sumSearcher) Close() error {
 	var first error
 	for _, c := range s.children {
+		if c.reader == nil {
+			continue
+		}
 		if err := c.reader.Close(); err != nil && first == nil {
 			first = err
 		}
@@ -291,7 +427,11 @@ func (s *sumSearcher) Size() int            { return 64 + 128*len(s.children) }
 func (s *sumSearcher) Count() uint64 {
 	var n uint64
 	for _, c := range s.children {
-		n += c.reader.Count()
+		if c.reader == nil {
+			n += uint64(len(c.pairs))
+		} else {
+			n += c.reader.Count()
+		}
 	}
 	return n
 }

@@ -12,7 +12,7 @@ const collapseOverfetch = 3
 
 // collapses reports whether the index records wire groups.
 func (ix *Index) collapses() bool {
-	return ix.bleve.Mapping().FieldMappingForPath(fieldWire).Name != ""
+	return ix.bleve.Mapping().FieldMappingForPath(fieldWire).Type != ""
 }
 
 // collapsePage keeps the first hit of each wire group, up to size hits,

@@ -23,7 +23,7 @@ type Index struct {
 	bleve bleve.Index
 
 	// the analyzers the index was built with, for query text
-	stem, exact, pairs analysis.Analyzer
+	stem, exact analysis.Analyzer
 
 	mu    sync.RWMutex
 	stats fieldStats
@@ -51,7 +51,7 @@ type fieldStats struct {
 var statsKey = []byte("bahth:fieldstats")
 
 // rankedFields are the fields whose lengths fieldStats sums.
-var rankedFields = []string{fieldText, fieldExact, fieldTitle, fieldPairs, fieldLead}
+var rankedFields = []string{fieldText, fieldExact, fieldTitle, fieldLead}
 
 // Create makes a new empty index in dir, which must not exist, with Bahth's analyzers.
 func Create(dir string) (*Index, error) { return CreateWith(dir, Options{}) }
@@ -99,8 +99,7 @@ func newIndex(b bleve.Index) (*Index, error) {
 	m := b.Mapping()
 	ix.stem = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldTitle))
 	ix.exact = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldExact))
-	ix.pairs = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldPairs))
-	if ix.stem == nil || ix.exact == nil || ix.pairs == nil {
+	if ix.stem == nil || ix.exact == nil {
 		b.Close()
 		return nil, fmt.Errorf("index %s: its analyzers are not registered in this build", b.Name())
 	}
@@ -171,8 +170,8 @@ func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 
 // document maps an article to the bleve document with its ranking fields.
 func (ix *Index) document(a Article) (*document.Document, error) {
-	// Each text separately, so that no pair spans the end of the title and
-	// the start of the body.
+	// Each text a value of its own (its own array position), so that no
+	// pair or phrase spans the end of the title and the start of the body.
 	var all []string
 	for _, t := range []string{a.Title, a.Summary, a.Body} {
 		if t != "" {
@@ -180,15 +179,13 @@ func (ix *Index) document(a Article) (*document.Document, error) {
 		}
 	}
 	data := map[string]interface{}{
-		"id":         a.ID,
-		fieldTitle:   a.Title,
-		fieldSummary: a.Summary,
-		fieldBody:    a.Body,
-		fieldExact:   all,
-		fieldPairs:   all,
-		fieldLead:    lead(a.Body),
-		"author":     a.Authors,
-		"tags":       a.Tags,
+		"id":       a.ID,
+		fieldTitle: a.Title,
+		fieldText:  all,
+		fieldExact: all,
+		fieldLead:  lead(a.Body),
+		"author":   a.Authors,
+		"tags":     a.Tags,
 	}
 	for name, v := range map[string]string{"section": a.Section, "source": a.Source, "lang": a.Lang} {
 		if v != "" { // an empty keyword would be a facet value
@@ -208,8 +205,6 @@ func (ix *Index) document(a Article) (*document.Document, error) {
 	if err := ix.bleve.Mapping().MapDocument(doc, data); err != nil {
 		return nil, fmt.Errorf("mapping article %s: %w", a.ID, err)
 	}
-	doc.AddField(document.NewCompositeFieldWithIndexingOptions(fieldText, false,
-		[]string{fieldTitle, fieldSummary, fieldBody}, nil, bindex.IndexField))
 	raw, err := json.Marshal(a)
 	if err != nil {
 		return nil, err
@@ -300,11 +295,6 @@ func (ix *Index) add(articles []Article, replaced int) error {
 				if f.Name() == name {
 					added[name] += int64(f.AnalyzedLength())
 				}
-			}
-		})
-		doc.VisitComposite(func(f bindex.CompositeField) {
-			if f.Name() == fieldText {
-				added[fieldText] += int64(f.AnalyzedLength())
 			}
 		})
 	}

@@ -7,37 +7,43 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// Field names in the bleve index.
+// Field names in the bleve index. Only the ranking fields are indexed as
+// text; the article itself is stored once, as JSON in _source, and snippets
+// are cut from it by analyzing its text again (offsets point into the text).
 const (
-	fieldTitle   = "title"     // stemmed, stored, term vectors for snippets
-	fieldSummary = "summary"   // stemmed, stored, term vectors for snippets
-	fieldBody    = "body"      // stemmed, stored, term vectors for snippets
-	fieldText    = "text"      // composite of title, summary and body (stemmed): the main ranking field
-	fieldExact   = "exact"     // title, summary and body, normalized but unstemmed
-	fieldPairs   = "pairs"     // adjacent stem pairs within title, summary and body
-	fieldLead    = "lead"      // the first words of the body (stemmed): news puts the story there
-	fieldID      = "id"        // the article id, for sorting
-	fieldMonth   = "pub_month" // published_at's UTC month, 2006-01, for the date histogram
-	fieldDay     = "pub_day"   // published_at's UTC day, 2006-01-02, for the date histogram
+	fieldTitle = "title"     // stemmed title: the title's extra weight
+	fieldText  = "text"      // title, summary and body (stemmed), with positions: the main ranking field, pairs and phrases
+	fieldExact = "exact"     // title, summary and body, normalized but unstemmed
+	fieldLead  = "lead"      // the first words of the body (stemmed): news puts the story there
+	fieldID    = "id"        // the article id, for sorting
+	fieldMonth = "pub_month" // published_at's UTC month, 2006-01, for the date histogram
+	fieldDay   = "pub_day"   // published_at's UTC day, 2006-01-02, for the date histogram
+)
+
+// Names of the article's texts, used as snippet keys; summary and body are
+// indexed only inside text and exact.
+const (
+	fieldSummary = "summary"
+	fieldBody    = "body"
 )
 
 // SchemaVersion changes whenever the mapping below changes meaning.
-const SchemaVersion = 3
+// Version 4: text is a real field with positions (was a composite of
+// title, summary and body), the pairs field is gone (pairs are found from
+// text's positions at query time), and title, summary and body are no
+// longer stored or indexed apart from text (the article is in _source).
+const SchemaVersion = 4
 
 // Options choose the analyzers of a new index. The zero value is Bahth's
 // analysis; other analyzers exist for ablations and comparisons.
 type Options struct {
-	Analyzer      string // stemmed fields (title, body, text); default ar_news_v1
+	Analyzer      string // stemmed fields (title, text, lead); default ar_news_v1
 	ExactAnalyzer string // unstemmed fields (exact); default ar_exact_v1
-	PairsAnalyzer string // the pairs field; default ar_pairs_v1
 }
 
 func (o Options) withDefaults() Options {
 	if o.Analyzer == "" {
 		o.Analyzer = analyzer.News
-	}
-	if o.PairsAnalyzer == "" {
-		o.PairsAnalyzer = analyzer.Pairs
 	}
 	if o.ExactAnalyzer == "" {
 		o.ExactAnalyzer = analyzer.Exact
@@ -45,13 +51,18 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// newMapping maps an article's ranking fields; see Index.document for
+// what goes in each. Loading cost decided the options (BENCHMARKS.md):
+// no text field is stored (_source holds the article), only text keeps
+// term vectors (positions for pairs and phrases), and nothing is indexed
+// twice except what the ranking reads: text, exact, title and lead.
 func newMapping(o Options) *mapping.IndexMappingImpl {
 	o = o.withDefaults()
-	text := func(an string, store bool) *mapping.FieldMapping {
+	text := func(an string, positions bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = an
-		f.Store = store
-		f.IncludeTermVectors = store
+		f.Store = false
+		f.IncludeTermVectors = positions
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -63,11 +74,9 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 		return f
 	}
 	doc := bleve.NewDocumentMapping()
-	doc.AddFieldMappingsAt(fieldTitle, text(o.Analyzer, true))
-	doc.AddFieldMappingsAt(fieldSummary, text(o.Analyzer, true))
-	doc.AddFieldMappingsAt(fieldBody, text(o.Analyzer, true))
+	doc.AddFieldMappingsAt(fieldTitle, text(o.Analyzer, false))
+	doc.AddFieldMappingsAt(fieldText, text(o.Analyzer, true))
 	doc.AddFieldMappingsAt(fieldExact, text(o.ExactAnalyzer, false))
-	doc.AddFieldMappingsAt(fieldPairs, text(o.PairsAnalyzer, false))
 	doc.AddFieldMappingsAt(fieldLead, text(o.Analyzer, false))
 	for _, f := range []string{"section", "source", "author", "tags", "lang"} {
 		doc.AddFieldMappingsAt(f, kw())

@@ -27,7 +27,7 @@ type meta struct {
 func metaOf(o Options) meta {
 	o = o.withDefaults()
 	return meta{SchemaVersion: SchemaVersion, Analyzers: map[string]string{
-		fieldTitle: o.Analyzer, fieldExact: o.ExactAnalyzer, fieldPairs: o.PairsAnalyzer,
+		fieldTitle: o.Analyzer, fieldExact: o.ExactAnalyzer,
 	}}
 }
 

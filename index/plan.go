@@ -114,11 +114,9 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 			p.excluded = append(p.excluded, ix.phraseQuery(t.Text))
 			continue
 		}
-		for _, f := range []string{fieldTitle, fieldSummary, fieldBody} {
-			m := bleve.NewMatchQuery(t.Text)
-			m.SetField(f)
-			p.excluded = append(p.excluded, m)
-		}
+		m := bleve.NewMatchQuery(t.Text)
+		m.SetField(fieldText)
+		p.excluded = append(p.excluded, m)
 	}
 	p.required = append(p.required, filterQueries(mergeFilter(req.Filter, pq))...)
 	return p
@@ -206,14 +204,16 @@ func (ix *Index) addExact(q *scoreQuery, p *plan, text string, g int, w float64)
 	}
 }
 
-// addPairs adds the adjacent stem pairs of some text to group g.
+// addPairs adds the adjacent stem pairs of some text (analyzer.PairFilter
+// over its stems) to group g, to be found in the text field's positions.
 func (ix *Index) addPairs(q *scoreQuery, text string, g int, w float64) {
 	if w == 0 {
 		return
 	}
-	for _, t := range termCounts(ix.pairs.Analyze([]byte(text))) {
-		q.Clauses = append(q.Clauses, termClause{Field: fieldPairs, Term: t.term, Weight: w * float64(t.n)})
-		q.Groups = append(q.Groups, g)
+	for _, t := range termCounts(analyzer.PairFilter{}.Filter(ix.stem.Analyze([]byte(text)))) {
+		if first, second, ok := strings.Cut(t.term, " "); ok {
+			q.Pairs = append(q.Pairs, pairClause{Field: fieldText, First: first, Second: second, Weight: w * float64(t.n), Group: g})
+		}
 	}
 }
 
@@ -273,16 +273,13 @@ func topCounts[T any](xs []T, n int, count func(T) uint64) []T {
 }
 
 // phraseQuery requires the words of text adjacent and in order in the
-// title, the summary or the body (stemmed, so a phrase matches its
-// inflected and variant spellings).
+// title, the summary or the body: the text field, whose positions keep
+// its three values apart (stemmed, so a phrase matches its inflected and
+// variant spellings).
 func (ix *Index) phraseQuery(text string) query.Query {
-	var qs []query.Query
-	for _, f := range []string{fieldTitle, fieldSummary, fieldBody} {
-		m := bleve.NewMatchPhraseQuery(text)
-		m.SetField(f)
-		qs = append(qs, m)
-	}
-	return bleve.NewDisjunctionQuery(qs...)
+	m := bleve.NewMatchPhraseQuery(text)
+	m.SetField(fieldText)
+	return m
 }
 
 // mergeFilter combines the request's filter with the field filters and
@@ -373,4 +370,12 @@ func termCounts(ts analysis.TokenStream) []termCount {
 		out = append(out, termCount{term: s, n: 1, group: group})
 	}
 	return out
+}
+
+// tier returns the score added to hits holding all the words, or 0.
+func (p *plan) tier() float64 {
+	if p.score == nil || p.score.MinGroups == 0 {
+		return 0
+	}
+	return p.score.TierBonus
 }

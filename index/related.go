@@ -12,8 +12,8 @@ package index
 // than relatedMinCommon of them, so that a small index keeps its words),
 // numbers and one-letter stems. The relatedTerms stems of highest weight
 // make the query: a sum of BM25 scores (bm25.go) of each stem in the text
-// field and, at relatedTitleBoost, in the title field, each multiplied by
-// the stem's weight divided by the highest weight (Lucene's
+// field (title, summary and body), each multiplied by the stem's weight
+// divided by the highest weight (Lucene's
 // MoreLikeThis boosts its terms the same way), times the share of the
 // query's stems the article holds (coordination, exponent relatedCoord),
 // so that an article sharing many of the seed's words beats one that
@@ -52,7 +52,6 @@ import (
 const (
 	relatedTerms       = 40  // stems in the query
 	relatedTitleWeight = 3   // a stem in the seed's title counts this many times
-	relatedTitleBoost  = 0.5 // weight of the title field against the text field in the query
 	relatedMaxDocFreq  = 0.1 // stems in more of the articles are too common
 	relatedMinCommon   = 20  // ... when they are also in more than this many articles
 	relatedCoord       = 1   // exponent of the share of the query's stems an article holds
@@ -234,11 +233,8 @@ func (ix *Index) relatedQuery(terms []relatedTerm) *scoreQuery {
 	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, AvgLen: ix.avgLengths(), NGroups: len(terms), CoordExp: relatedCoord}
 	top := terms[0].weight
 	for g, t := range terms {
-		w := t.weight / top
-		q.Clauses = append(q.Clauses,
-			termClause{Field: fieldText, Term: t.term, Weight: w},
-			termClause{Field: fieldTitle, Term: t.term, Weight: w * relatedTitleBoost})
-		q.Groups = append(q.Groups, g, g)
+		q.Clauses = append(q.Clauses, termClause{Field: fieldText, Term: t.term, Weight: t.weight / top})
+		q.Groups = append(q.Groups, g)
 	}
 	return q
 }

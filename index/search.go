@@ -111,6 +111,7 @@ type Hit struct {
 	Title       string              `json:"title_html,omitempty"` // escaped title, query words marked
 	Snippets    []string            `json:"snippets,omitempty"`   // escaped fragments, query words marked
 	Copies      []string            `json:"copies,omitempty"`     // ids of collapsed wire copies
+	AllWords    bool                `json:"all_words,omitempty"`  // holds every word of a short query, so ranks above those that don't
 	Explanation *search.Explanation `json:"explanation,omitempty"`
 }
 
@@ -290,6 +291,15 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 	}
 	for _, h := range hits {
 		hit := Hit{ID: h.ID, Score: h.Score, Explanation: h.Expl}
+		if tier := p.tier(); tier > 0 && hit.Score >= tier {
+			// All the words matched: report the relevance without the
+			// tier that ranked it first (the explanation shows both).
+			hit.Score -= tier
+			hit.AllWords = true
+			if e := hit.Explanation; e != nil {
+				e.Value -= tier
+			}
+		}
 		if raw, ok := h.Fields[sourceField].(string); ok {
 			if err := json.Unmarshal([]byte(raw), &hit.Article); err != nil {
 				return nil, fmt.Errorf("article %s: stored source: %w", h.ID, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bahth/bahth/index"
+	"github.com/bahth/bahth/internal/samples"
 )
 
 // searchFixture is a small news desk written for these tests: three
@@ -210,7 +211,7 @@ func TestAllWordsFirst(t *testing.T) {
 	if got := strings.Join(ids(res.Hits), " "); got != "all one" {
 		t.Errorf("hits %s, want all first", got)
 	}
-	if m := res.Hits[0].Explanation.Message; !strings.Contains(m, "2 of 2 query words matched") {
+	if m := res.Hits[0].Explanation.Message; !strings.Contains(m, "all 2 query words matched") || !res.Hits[0].AllWords || res.Hits[1].AllWords {
 		t.Errorf("explanation of the tier: %s", m)
 	}
 }
@@ -335,5 +336,54 @@ func TestSearchFallsBackToSuggestion(t *testing.T) {
 	}
 	if res := search(t, ix, index.Request{Query: "القاريت", NoSuggest: true}); res.Total != 0 || res.Suggestion != "" {
 		t.Errorf("NoSuggest: total %d suggestion %q", res.Total, res.Suggestion)
+	}
+}
+
+// TestCollapseWireCopies: wire groups fold into one hit listing the
+// others; NoCollapse shows them all. The samples' groups
+// (internal/samples/README.md) that the detector finds are checked; three
+// clear ones must be found (detection itself is measured in
+// docs/wire-and-related.md).
+func TestCollapseWireCopies(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	groups, err := samples.ReadGroups()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := search(t, ix, index.Request{Size: 100, NoCollapse: true})
+	folded := search(t, ix, index.Request{Size: 100})
+	if len(all.Hits) != samples.Count() || len(folded.Hits) >= len(all.Hits) {
+		t.Fatalf("%d hits without collapsing, %d with", len(all.Hits), len(folded.Hits))
+	}
+	found := 0
+	for _, g := range groups.Wire {
+		copies, err := ix.WireCopies(context.Background(), g[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(copies) == 0 {
+			t.Logf("group %v: not detected", g)
+			continue
+		}
+		found++
+		group := append([]string{g[0]}, copies...)
+		slices.Sort(group)
+		var shown []string
+		for _, h := range folded.Hits {
+			if slices.Contains(group, h.ID) {
+				shown = append(shown, h.ID)
+				members := append([]string{h.ID}, h.Copies...)
+				slices.Sort(members)
+				if !slices.Equal(members, group) {
+					t.Errorf("group %v: hit %s lists copies %v", group, h.ID, h.Copies)
+				}
+			}
+		}
+		if len(shown) != 1 {
+			t.Errorf("group %v: %d hits shown (%v), want one", group, len(shown), shown)
+		}
+	}
+	if found < 3 {
+		t.Errorf("%d of %d sample wire groups detected, want at least 3", found, len(groups.Wire))
 	}
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -18,7 +19,6 @@ import (
 
 	"github.com/bahth/bahth/analyzer"
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -32,7 +32,7 @@ type Suggestion struct {
 	// common in the articles; for a title, the title as written.
 	Text  string `json:"text"`
 	Kind  string `json:"kind"`         // "term" or "title"
-	Count int    `json:"count"`        // articles holding the completed word; for a title, articles with that title
+	Count int    `json:"count"`        // articles holding the word completed (الاستثمار for والاستثمار found after و); for a title, its copies
 	ID    string `json:"id,omitempty"` // for a title suggestion, the newest article with that title
 }
 
@@ -66,6 +66,10 @@ const (
 	// contextHeads caps the titles and leads scanned for context (the most
 	// recently added ones are scanned).
 	contextHeads = 1000
+	// adjacentWeight: a completion right after the last previous word (a
+	// phrase: وزير الخارجية الأمريكي) counts ten times one elsewhere in
+	// the title or lead.
+	adjacentWeight = 10
 	// defaultSuggestions and maxSuggestions bound n.
 	defaultSuggestions = 10
 	maxSuggestions     = 50
@@ -503,6 +507,17 @@ func (v *vocab) idOrNew(w string) uint32 {
 	return id
 }
 
+// ids returns the ids of the words the vocabulary has.
+func (v *vocab) ids(words []string) []uint32 {
+	out := make([]uint32, 0, len(words))
+	for _, w := range words {
+		if id, ok := v.id(w); ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // dfOf returns how many articles hold the word.
 func (v *vocab) dfOf(w string) int {
 	if id, ok := v.id(w); ok {
@@ -819,27 +834,30 @@ func eachTerm(next func() (*bindex.DictEntry, error), fn func(*bindex.DictEntry)
 }
 
 // storedHead reads an article's id, title, publication date and body from
-// its stored fields.
+// its stored JSON (_source, the only stored text since schema 4).
 func storedHead(seg *scorch.SegmentSnapshot, num uint64) (Article, error) {
 	var a Article
+	var raw []byte
 	err := seg.VisitDocument(num, func(field string, _ byte, value []byte, _ []uint64) bool {
-		switch field {
-		case "_id":
-			a.ID = string(value)
-		case fieldTitle:
-			a.Title = string(value)
-		case fieldBody:
-			a.Body = string(value)
-		case "published_at":
-			if t, _, err := document.NewDateTimeFieldFromBytes(field, nil, value).DateTime(); err == nil {
-				a.PublishedAt = t
-			}
+		if field == sourceField {
+			raw = append(raw[:0], value...) // value is only valid in the callback
+			return false
 		}
 		return true
 	})
 	if err != nil {
 		return a, fmt.Errorf("reading stored article %d: %w", num, err)
 	}
+	var head struct {
+		ID          string    `json:"id"`
+		Title       string    `json:"title"`
+		Body        string    `json:"body"`
+		PublishedAt time.Time `json:"published_at"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return a, fmt.Errorf("reading stored article %d: %w", num, err)
+	}
+	a.ID, a.Title, a.Body, a.PublishedAt = head.ID, head.Title, head.Body, head.PublishedAt
 	return a, nil
 }
 
@@ -888,23 +906,46 @@ func (v *vocab) suggest(in typed, n int) []Suggestion {
 			offer(r, id, 0)
 		}
 	}
-	// Context: the completions found in the heads holding the previous words.
+	// Context: the completions found in the heads holding the previous
+	// words, ten times when right after the last of them.
 	heads := v.contextHeads(in.prev)
+	prevIDs := v.ids(in.prev)
 	if len(rs) > 0 && len(heads) > 0 {
+		lastPrev, hasLast := v.id(in.prev[len(in.prev)-1])
 		ctx := map[uint32]float64{}
-		var seen []uint32
+		type seenWord struct {
+			id       uint32
+			adjacent bool
+		}
+		var seen []seenWord
 		for _, s := range heads {
 			h := &v.heads[s]
 			seen = seen[:0]
-			for _, id := range h.words {
-				if !v.matchesAny(id, rs) || slices.Contains(seen, id) {
+			for i, id := range h.words {
+				if !v.matchesAny(id, rs) {
 					continue
 				}
-				seen = append(seen, id)
-				ctx[id] += v.headWeight(h, scale)
+				adj := hasLast && i > 0 && h.words[i-1] == lastPrev
+				j := slices.IndexFunc(seen, func(x seenWord) bool { return x.id == id })
+				if j < 0 {
+					seen = append(seen, seenWord{id, adj})
+				} else if adj {
+					seen[j].adjacent = true
+				}
+			}
+			w := v.headWeight(h, scale)
+			for _, x := range seen {
+				if x.adjacent {
+					ctx[x.id] += adjacentWeight * w
+				} else {
+					ctx[x.id] += w
+				}
 			}
 		}
 		for id, c := range ctx {
+			if slices.Contains(prevIDs, id) {
+				continue // a word typed before is no completion
+			}
 			for i := range rs {
 				if v.matches(id, &rs[i]) {
 					offer(&rs[i], id, c)
@@ -914,7 +955,7 @@ func (v *vocab) suggest(in typed, n int) []Suggestion {
 	}
 	terms := make([]*candidate, 0, len(cands))
 	for _, c := range cands {
-		if !analyzer.IsStopWord(c.key) {
+		if !analyzer.IsStopWord(c.key) && !slices.Contains(prevIDs, c.id) {
 			terms = append(terms, c)
 		}
 	}
@@ -1066,22 +1107,23 @@ func intersect(lists [][]int32) []int32 {
 
 // titles returns title suggestions: titles holding the previous words and
 // a completion of the last one (without previous words: the titles of the
-// best three completions). A title whose words follow each other as typed
-// counts double; otherwise the newest come first. Wire copies (one title
+// best completion, then of the next two while few). A title whose words
+// follow each other as typed counts double; otherwise the newest come
+// first. Wire copies (one title
 // text) among the best 8n give one suggestion, counting them.
 func (v *vocab) titles(in typed, rs []reading, terms []*candidate, heads []int32, scale float64, n int) []Suggestion {
 	if len(in.prev) == 0 {
+		// The heads of the best completion, and of the next ones while
+		// they are few.
 		heads = nil
 		for _, c := range terms[:min(3, len(terms))] {
-			heads = append(heads, v.latestLive(v.postings[c.id], contextHeads/3)...)
+			if len(heads) >= 100 {
+				break
+			}
+			heads = append(heads, v.latestLive(v.postings[c.id], contextHeads)...)
 		}
 	}
-	prev := make([]uint32, 0, len(in.prev))
-	for _, w := range in.prev {
-		if id, ok := v.id(w); ok {
-			prev = append(prev, id)
-		}
-	}
+	prev := v.ids(in.prev)
 	type titleHit struct {
 		s     int32
 		score float64
@@ -1090,10 +1132,14 @@ func (v *vocab) titles(in typed, rs []reading, terms []*candidate, heads []int32
 	limit := 8 * n
 	hits := make([]titleHit, 0, limit+1)
 	before := func(a, b titleHit) int {
-		if a.score != b.score {
+		ha, hb := &v.heads[a.s], &v.heads[b.s]
+		switch {
+		case a.score != b.score:
 			return cmpDesc(a.score, b.score)
+		case ha.date != hb.date:
+			return cmp.Compare(hb.date, ha.date)
 		}
-		return strings.Compare(v.heads[a.s].id, v.heads[b.s].id)
+		return strings.Compare(ha.id, hb.id)
 	}
 	for _, s := range heads {
 		h := &v.heads[s]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -151,8 +152,9 @@ func BenchmarkSuggest(b *testing.B) {
 		build := time.Since(start)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
-		empty := 0
+		empty, calls := 0, 0
 		measure(b, sb.inputs, func(in string) {
+			calls++
 			s, err := ix.Suggest(ctx, in, 10)
 			if err != nil {
 				b.Fatal(err)
@@ -161,8 +163,8 @@ func BenchmarkSuggest(b *testing.B) {
 				empty++
 			}
 		})
-		if empty*10 > b.N {
-			b.Errorf("%d of %d inputs got no suggestion", empty, b.N)
+		if empty*10 > calls {
+			b.Errorf("%d of %d inputs got no suggestion", empty, calls)
 		}
 		b.ReportMetric(float64(build.Milliseconds()), "build-ms")
 		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "vocab-MB")
@@ -174,8 +176,9 @@ func BenchmarkSuggest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		empty := 0
+		empty, calls := 0, 0
 		measure(b, sb.inputs, func(in string) {
+			calls++
 			words := strings.Fields(in)
 			// bleve's ar analyzer on the last word, as a prefix.
 			toks := idx.Mapping().AnalyzerNamed(ar.AnalyzerName).Analyze([]byte(words[len(words)-1]))
@@ -193,13 +196,16 @@ func BenchmarkSuggest(b *testing.B) {
 				empty++
 			}
 		})
-		if empty*2 > b.N {
-			b.Errorf("%d of %d inputs got no suggestion", empty, b.N)
+		if empty*2 > calls {
+			b.Errorf("%d of %d inputs got no suggestion", empty, calls)
 		}
 	})
 }
 
 // measure runs f over the inputs b.N times and reports p50 and p99 in ms.
+// On a shared machine a single run's latency includes waiting for a core,
+// so it also reports p99 over the first 1,000 inputs of each one's best of
+// five runs (best5-p99-ms): what the code costs when it has a core.
 func measure(b *testing.B, inputs []string, f func(string)) {
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
@@ -209,12 +215,26 @@ func measure(b *testing.B, inputs []string, f func(string)) {
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	q := func(p float64) float64 {
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	b.ReportMetric(quantile(lat, 0.50), "p50-ms")
+	b.ReportMetric(quantile(lat, 0.99), "p99-ms")
+	best := make([]time.Duration, 0, 1000)
+	for _, in := range inputs[:min(1000, len(inputs))] {
+		d := time.Duration(math.MaxInt64)
+		for range 5 {
+			start := time.Now()
+			f(in)
+			d = min(d, time.Since(start))
+		}
+		best = append(best, d)
 	}
-	b.ReportMetric(q(0.50), "p50-ms")
-	b.ReportMetric(q(0.99), "p99-ms")
+	b.ReportMetric(quantile(best, 0.99), "best5-p99-ms")
+}
+
+// quantile returns the q-quantile of the latencies in ms.
+func quantile(lat []time.Duration, q float64) float64 {
+	lat = slices.Clone(lat)
+	slices.Sort(lat)
+	return float64(lat[min(len(lat)-1, int(q*float64(len(lat))))].Microseconds()) / 1000
 }
 
 // openBenchIndex opens BAHTH_BENCH_INDEX or loads lines into a new index.

@@ -306,3 +306,43 @@ func TestSuggestCancelled(t *testing.T) {
 		t.Errorf("Suggest after a cancelled build: %v", err)
 	}
 }
+
+// TestSuggestWhileWriting runs suggestions while articles are written, the
+// first write racing the vocabulary's build; CI runs it under -race. The
+// counts must end exact.
+func TestSuggestWhileWriting(t *testing.T) {
+	ix := newSuggestIndex(t)
+	ctx := context.Background()
+	done := make(chan error, 1)
+	go func() {
+		for i := range 20 {
+			a := art(fmt.Sprintf("w%02d", i), 0, "أخبار الطقس اليوم", "توقعات الطقس")
+			if err := ix.Add([]index.Article{a}); err != nil {
+				done <- err
+				return
+			}
+		}
+		_, err := ix.Delete([]string{"w00", "w01"})
+		done <- err
+	}()
+	for running := true; running; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			running = false
+		default:
+		}
+		if _, err := ix.Suggest(ctx, "الطق", 5); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ix.DidYouMean(ctx, "الطقص"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := suggest(t, ix, "الطق", 1)
+	if len(s) != 1 || s[0].Text != "الطقس" || s[0].Count != 18 {
+		t.Errorf("Suggest(الطق) = %+v, want الطقس in 18 articles", s)
+	}
+}

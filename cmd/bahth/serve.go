@@ -94,6 +94,7 @@ func serve(ctx context.Context, cmd *cobra.Command, dir string, cfg server.Confi
 	cfg.IndexDir = dir
 	cfg.Analyzers = analyzer.Names
 	cfg.Analyze = analyze
+	cfg.Web = server.Web() // the search page at / (docs/search-page.md)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
