@@ -66,7 +66,7 @@ type Config struct {
 	RateBurst int     // bucket size per client IP
 
 	SearchTimeout  time.Duration // deadline of one search, suggest or related call, from when it starts running
-	MaxSearches    int           // searches run at once (more only share the cores); 0 means 2 × GOMAXPROCS
+	MaxSearches    int           // searches run at once (more only share the cores); 0 means GOMAXPROCS (a search is CPU-bound: one per core)
 	QueueTimeout   time.Duration // longest wait for a turn; then 503 with Retry-After
 	MaxQueryLength int           // characters of q
 	MaxBodyBytes   int64         // bytes of a write request body
@@ -110,7 +110,7 @@ func (c Config) withDefaults() Config {
 		c.SearchTimeout = d.SearchTimeout
 	}
 	if c.MaxSearches <= 0 {
-		c.MaxSearches = 2 * runtime.GOMAXPROCS(0)
+		c.MaxSearches = runtime.GOMAXPROCS(0)
 	}
 	if c.QueueTimeout <= 0 {
 		c.QueueTimeout = d.QueueTimeout

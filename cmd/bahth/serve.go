@@ -67,7 +67,7 @@ func serveCmd() *cobra.Command {
 	f.Float64Var(&cfg.RateLimit, "rate-limit", envFloat("BAHTH_RATE_LIMIT", cfg.RateLimit), "requests per second per client IP; 0: no limit [BAHTH_RATE_LIMIT]")
 	f.IntVar(&cfg.RateBurst, "rate-burst", envInt("BAHTH_RATE_BURST", cfg.RateBurst), "burst per client IP [BAHTH_RATE_BURST]")
 	f.DurationVar(&cfg.SearchTimeout, "search-timeout", envDuration("BAHTH_SEARCH_TIMEOUT", cfg.SearchTimeout), "deadline of one search; a slower one is cut with 408 [BAHTH_SEARCH_TIMEOUT]")
-	f.IntVar(&cfg.MaxSearches, "max-searches", envInt("BAHTH_MAX_SEARCHES", 0), "searches run at once, the others wait for a turn; 0: 2 × cores [BAHTH_MAX_SEARCHES]")
+	f.IntVar(&cfg.MaxSearches, "max-searches", envInt("BAHTH_MAX_SEARCHES", 0), "searches run at once, the others wait for a turn; 0: one per core [BAHTH_MAX_SEARCHES]")
 	f.DurationVar(&cfg.QueueTimeout, "queue-timeout", envDuration("BAHTH_QUEUE_TIMEOUT", cfg.QueueTimeout), "longest wait for a turn to search; then 503 [BAHTH_QUEUE_TIMEOUT]")
 	f.IntVar(&cfg.MaxQueryLength, "max-query", envInt("BAHTH_MAX_QUERY", cfg.MaxQueryLength), "longest q, in characters [BAHTH_MAX_QUERY]")
 	f.Int64Var(&cfg.MaxBodyBytes, "max-body", int64(envInt("BAHTH_MAX_BODY", int(cfg.MaxBodyBytes))), "largest write body, in bytes [BAHTH_MAX_BODY]")
