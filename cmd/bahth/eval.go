@@ -26,6 +26,7 @@ func evalCmd() *cobra.Command {
 	f.StringVar(&cfg.Qrels, "qrels", "", "TREC qrels")
 	f.StringVar(&cfg.Index, "index", "", "index directory to use (built from --docs if missing)")
 	f.BoolVar(&cfg.JSON, "json", false, "print one JSON object")
+	f.BoolVar(&cfg.Collapse, "collapse", false, "fold wire copies as search does for users (the collections judge each document)")
 	f.StringVar(&cfg.RunFile, "run", "", "write a TREC run file")
 	f.StringVar(&cfg.Options.Analyzer, "analyzer", "", "analyzer of the stemmed fields when building (ablation)")
 	f.StringVar(&cfg.Options.ExactAnalyzer, "exact-analyzer", "", "analyzer of the unstemmed fields when building (ablation)")
