@@ -2,6 +2,7 @@ package server
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -236,5 +237,38 @@ func TestSearchDeadline(t *testing.T) {
 		if r.Status != http.StatusRequestTimeout || r.errorCode(t) != "timeout" {
 			t.Errorf("%s with a 1ns deadline: %d %s", p, r.Status, r.Body)
 		}
+	}
+}
+
+// TestAdmission: with every turn taken, a search waits up to the queue
+// timeout and is then told to retry.
+func TestAdmission(t *testing.T) {
+	s := New(shared, Config{RateLimit: -1, MaxSearches: 1, QueueTimeout: 50 * time.Millisecond})
+	s.slots <- struct{}{} // a search in progress
+	r := get(t, s.Handler(), "/v1/search?q=Samsung")
+	if r.Status != http.StatusServiceUnavailable || r.errorCode(t) != "busy" || r.Header.Get("Retry-After") != "1" {
+		t.Fatalf("%d %v %s", r.Status, r.Header, r.Body)
+	}
+	<-s.slots
+	if r := get(t, s.Handler(), "/v1/search?q=Samsung"); r.Status != http.StatusOK {
+		t.Fatalf("after the turn is free: %d", r.Status)
+	}
+}
+
+// TestReadyWhilePreparing: /readyz is 503 until what Prepare runs is done.
+func TestReadyWhilePreparing(t *testing.T) {
+	s := New(shared, Config{RateLimit: -1})
+	release := make(chan struct{})
+	s.Prepare(t.Context(), "type-ahead", func(context.Context) error { <-release; return nil })
+	if r := get(t, s.Handler(), "/readyz"); r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), "type-ahead") {
+		t.Fatalf("while preparing: %d %s", r.Status, r.Body)
+	}
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for get(t, s.Handler(), "/readyz").Status != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("not ready after Prepare returned")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

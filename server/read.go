@@ -15,12 +15,30 @@ import (
 // maxAnalyzeText bounds the text of /v1/analyze, in characters.
 const maxAnalyzeText = 10000
 
-// deadline gives one engine call the server's search deadline. An engine
-// error after the deadline passed is reported as the timeout, whatever
-// the engine wrapped it in.
-func (s *Server) deadline(c echo.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.Request().Context(), s.cfg.SearchTimeout)
+// deadline waits for a turn to run an engine call (at most MaxSearches run
+// at once: more would only share the cores and all miss their deadline)
+// and gives the call the server's search deadline, counted from when it
+// runs. A turn not had within QueueTimeout is a 503 with Retry-After. The
+// returned release ends the turn.
+func (s *Server) deadline(c echo.Context) (context.Context, context.CancelFunc, error) {
+	wait := time.NewTimer(s.cfg.QueueTimeout)
+	defer wait.Stop()
+	select {
+	case s.slots <- struct{}{}:
+	case <-wait.C:
+		e := errorf(http.StatusServiceUnavailable, "busy", "the server is busy; retry in a second")
+		e.Header = map[string]string{"Retry-After": "1"}
+		return nil, nil, e
+	case <-c.Request().Context().Done():
+		return nil, nil, c.Request().Context().Err()
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.SearchTimeout)
+	return ctx, func() { cancel(); <-s.slots }, nil
 }
+
+// errWarming answers a type-ahead cut while its vocabulary is being built.
+var errWarming = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+	Message: "type-ahead is still being prepared; retry in a few seconds", Header: map[string]string{"Retry-After": "5"}}
 
 func timedOut(ctx context.Context, err error) error {
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -35,8 +53,11 @@ func (s *Server) runSearch(c echo.Context) (*index.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := s.deadline(c)
-	defer cancel()
+	ctx, release, err := s.deadline(c)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	res, err := s.ix.Search(ctx, req)
 	if err != nil {
 		return nil, timedOut(ctx, err)
@@ -72,10 +93,16 @@ func (s *Server) suggest(c echo.Context) error {
 		return err
 	}
 	start := time.Now()
-	ctx, cancel := s.deadline(c)
-	defer cancel()
+	ctx, release, err := s.deadline(c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	sugg, err := s.ix.Suggest(ctx, q, n)
 	if err != nil {
+		if s.warming.Load() != "" && ctx.Err() != nil {
+			return errWarming
+		}
 		return timedOut(ctx, err)
 	}
 	out := SuggestResponse{Suggestions: make([]SuggestionDTO, len(sugg))}
@@ -93,8 +120,11 @@ func (s *Server) getArticle(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.deadline(c)
-	defer cancel()
+	ctx, release, err := s.deadline(c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	a, err := s.ix.Get(ctx, id)
 	if err != nil {
 		return timedOut(ctx, err)
@@ -131,8 +161,11 @@ func (s *Server) related(c echo.Context) error {
 		return err
 	}
 	start := time.Now()
-	ctx, cancel := s.deadline(c)
-	defer cancel()
+	ctx, release, err := s.deadline(c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	hits, err := s.ix.Related(ctx, id, opt)
 	if err != nil {
 		return timedOut(ctx, err)

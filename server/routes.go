@@ -67,8 +67,14 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 once the index is open and answers a count.
+// readyz answers 200 once the index answers a count and nothing is being
+// prepared (Prepare).
 func (s *Server) readyz(c echo.Context) error {
+	if what := s.warming.Load().(string); what != "" {
+		e := errorf(http.StatusServiceUnavailable, "unavailable", "still preparing %s", what)
+		e.Header = map[string]string{"Retry-After": "5"}
+		return e
+	}
 	n, err := s.ix.Count()
 	if err != nil {
 		s.log.Error("readiness", "err", err)

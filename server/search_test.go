@@ -147,20 +147,14 @@ func TestSearchParameters(t *testing.T) {
 		}
 		return ""
 	})
-	if collapseWorks {
-		check("collapse default folds wire copies", "q="+url.QueryEscape("إجهاد حراري الكويت"), func(res SearchResponse) string {
-			for _, h := range res.Hits {
-				if len(h.Copies) > 0 {
-					return ""
-				}
+	check("collapse default folds wire copies", "q="+url.QueryEscape("إجهاد حراري الكويت"), func(res SearchResponse) string {
+		for _, h := range res.Hits {
+			if len(h.Copies) > 0 {
+				return ""
 			}
-			return "no hit carries copies"
-		})
-	} else {
-		t.Run("collapse default folds wire copies", func(t *testing.T) {
-			t.Skip("index.collapses() reports false on a fresh index (FieldMappingForPath(wire).Name is empty), so the index never folds copies; set collapseWorks once index/collapse.go is fixed")
-		})
-	}
+		}
+		return "no hit carries copies"
+	})
 	check("collapse=false shows copies as hits", "q="+url.QueryEscape("إجهاد حراري الكويت")+"&collapse=false", func(res SearchResponse) string {
 		got := ids(res.Hits)
 		if !slices.Contains(got, "s23") || !slices.Contains(got, "s24") {
@@ -199,9 +193,6 @@ func TestSearchParameters(t *testing.T) {
 		return ""
 	})
 }
-
-// collapseWorks records a known index bug (see its use).
-const collapseWorks = false
 
 func firstAuthor(r SearchResponse) string {
 	for _, h := range r.Hits {

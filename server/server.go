@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/bahth/bahth/index"
@@ -63,7 +65,9 @@ type Config struct {
 	RateLimit float64 // requests per second per client IP; < 0 disables
 	RateBurst int     // bucket size per client IP
 
-	SearchTimeout  time.Duration // deadline of one search, suggest or related call
+	SearchTimeout  time.Duration // deadline of one search, suggest or related call, from when it starts running
+	MaxSearches    int           // searches run at once (more only share the cores); 0 means GOMAXPROCS (a search is CPU-bound: one per core)
+	QueueTimeout   time.Duration // longest wait for a turn; then 503 with Retry-After
 	MaxQueryLength int           // characters of q
 	MaxBodyBytes   int64         // bytes of a write request body
 	MaxBulk        int           // articles per POST /v1/articles
@@ -85,6 +89,7 @@ var DefaultConfig = Config{
 	RateLimit:      20,
 	RateBurst:      40,
 	SearchTimeout:  2 * time.Second,
+	QueueTimeout:   10 * time.Second,
 	MaxQueryLength: 500,
 	MaxBodyBytes:   16 << 20,
 	MaxBulk:        1000,
@@ -103,6 +108,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SearchTimeout <= 0 {
 		c.SearchTimeout = d.SearchTimeout
+	}
+	if c.MaxSearches <= 0 {
+		c.MaxSearches = runtime.GOMAXPROCS(0)
+	}
+	if c.QueueTimeout <= 0 {
+		c.QueueTimeout = d.QueueTimeout
 	}
 	if c.MaxQueryLength <= 0 {
 		c.MaxQueryLength = d.MaxQueryLength
@@ -126,12 +137,15 @@ type Server struct {
 	echo    *echo.Echo
 	log     *slog.Logger
 	metrics *metrics
+	slots   chan struct{} // a token per search running (admission control)
+	warming atomic.Value  // string: what is still being prepared ("" when ready)
 }
 
 // New builds the server and its routes. It does not listen.
 func New(ix Engine, cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, ix: ix, log: cfg.Logger}
+	s := &Server{cfg: cfg, ix: ix, log: cfg.Logger, slots: make(chan struct{}, cfg.MaxSearches)}
+	s.warming.Store("")
 	s.metrics = newMetrics(ix, cfg.IndexDir)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -145,6 +159,21 @@ func New(ix Engine, cfg Config) *Server {
 	s.middleware()
 	s.routes()
 	return s
+}
+
+// Prepare runs fn (such as building the type-ahead vocabulary) in the
+// background; until it returns, /readyz answers 503 naming what, and a
+// request of that kind cut by its deadline is told to retry (503,
+// Retry-After) rather than that its query was too slow.
+func (s *Server) Prepare(ctx context.Context, what string, fn func(context.Context) error) {
+	s.warming.Store(what)
+	go func() {
+		err := fn(ctx)
+		if err != nil {
+			s.log.Error("preparing "+what, "err", err)
+		}
+		s.warming.Store("")
+	}()
 }
 
 // Handler is the server as an http.Handler (tests use it with httptest).

@@ -67,6 +67,8 @@ func serveCmd() *cobra.Command {
 	f.Float64Var(&cfg.RateLimit, "rate-limit", envFloat("BAHTH_RATE_LIMIT", cfg.RateLimit), "requests per second per client IP; 0: no limit [BAHTH_RATE_LIMIT]")
 	f.IntVar(&cfg.RateBurst, "rate-burst", envInt("BAHTH_RATE_BURST", cfg.RateBurst), "burst per client IP [BAHTH_RATE_BURST]")
 	f.DurationVar(&cfg.SearchTimeout, "search-timeout", envDuration("BAHTH_SEARCH_TIMEOUT", cfg.SearchTimeout), "deadline of one search; a slower one is cut with 408 [BAHTH_SEARCH_TIMEOUT]")
+	f.IntVar(&cfg.MaxSearches, "max-searches", envInt("BAHTH_MAX_SEARCHES", 0), "searches run at once, the others wait for a turn; 0: one per core [BAHTH_MAX_SEARCHES]")
+	f.DurationVar(&cfg.QueueTimeout, "queue-timeout", envDuration("BAHTH_QUEUE_TIMEOUT", cfg.QueueTimeout), "longest wait for a turn to search; then 503 [BAHTH_QUEUE_TIMEOUT]")
 	f.IntVar(&cfg.MaxQueryLength, "max-query", envInt("BAHTH_MAX_QUERY", cfg.MaxQueryLength), "longest q, in characters [BAHTH_MAX_QUERY]")
 	f.Int64Var(&cfg.MaxBodyBytes, "max-body", int64(envInt("BAHTH_MAX_BODY", int(cfg.MaxBodyBytes))), "largest write body, in bytes [BAHTH_MAX_BODY]")
 	f.IntVar(&cfg.MaxBulk, "max-bulk", envInt("BAHTH_MAX_BULK", cfg.MaxBulk), "most articles per POST /v1/articles [BAHTH_MAX_BULK]")
@@ -89,7 +91,6 @@ func serve(ctx context.Context, cmd *cobra.Command, dir string, cfg server.Confi
 		return err
 	}
 	defer ix.Close()
-	go ix.PrepareSuggest(ctx) // the first type-ahead should not pay for the vocabulary
 	cfg.IndexDir = dir
 	cfg.Analyzers = analyzer.Names
 	cfg.Analyze = analyze
@@ -102,7 +103,9 @@ func serve(ctx context.Context, cmd *cobra.Command, dir string, cfg server.Confi
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(cmd.OutOrStdout(), "bahth: serving %d articles from %s at %s/ (ready in %s)\n  try: %s/v1/search?q=%s\n",
 		n, dir, base, time.Since(start).Round(time.Millisecond), base, url.QueryEscape("الاستثمار"))
-	return server.New(ix, cfg).Serve(ctx, ln, 10*time.Second)
+	srv := server.New(ix, cfg)
+	srv.Prepare(ctx, "type-ahead", ix.PrepareSuggest) // the first type-ahead should not pay for the vocabulary
+	return srv.Serve(ctx, ln, 10*time.Second)
 }
 
 // analyze adapts package analyzer to the server's /v1/analyze.
