@@ -263,7 +263,12 @@ func isMark(r rune) bool {
 		(r >= 0x06D6 && r <= 0x06ED) || r == 0x0640
 }
 
-// isInvisible reports the zero-width and bidi controls that never split a word.
+// IsInvisible reports the zero-width and bidi controls that never split a
+// word and that normalization removes: ZWNJ, ZWJ, LRM, RLM, ALM (U+061C),
+// the bidi embeddings and isolates (U+202A–U+202E, U+2066–U+2069), BOM
+// and soft hyphen. The query parser drops the same set around operators.
+func IsInvisible(r rune) bool { return isInvisible(r) }
+
 func isInvisible(r rune) bool {
 	switch {
 	case r == 0x200C, r == 0x200D, r == 0x200E, r == 0x200F, r == 0x061C,

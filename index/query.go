@@ -190,7 +190,7 @@ func cleanQuery(s string) string {
 	s = strings.ToValidUTF8(s, " ")
 	s = strings.Map(func(r rune) rune {
 		switch {
-		case isInvisible(r):
+		case analyzer.IsInvisible(r):
 			return -1
 		case r == 0x200B || unicode.IsControl(r):
 			return ' '
@@ -206,17 +206,6 @@ func cleanQuery(s string) string {
 		s = s[:cut]
 	}
 	return s
-}
-
-// isInvisible reports the zero-width and bidi marks that the analyzer
-// removes inside words (analyzer.NormalizeFilter lists the same set).
-func isInvisible(r rune) bool {
-	switch {
-	case r == 0x200C, r == 0x200D, r == 0x200E, r == 0x200F, r == 0x061C,
-		r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0xFEFF, r == 0x00AD:
-		return true
-	}
-	return false
 }
 
 func isQuote(r rune) bool {

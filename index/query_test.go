@@ -472,7 +472,7 @@ func FuzzParseQuery(f *testing.F) {
 		q, err := parseQuery(in)
 		if err != nil {
 			plain := strings.ToLower(strings.Map(func(r rune) rune {
-				if isInvisible(r) {
+				if analyzer.IsInvisible(r) {
 					return -1
 				}
 				return r
@@ -529,10 +529,9 @@ func FuzzParseQuery(f *testing.F) {
 	})
 }
 
-// TestInvisibleMatchesAnalyzer pins isInvisible to the analyzer's set (a
-// copy, since analyzer keeps its own unexported): among the format
-// characters (Cf) and the soft hyphen, exactly those that analyzer.Normalize
-// removes from inside a word are the ones parseQuery deletes.
+// TestInvisibleMatchesAnalyzer pins analyzer.IsInvisible, the set
+// parseQuery deletes, to what analyzer.Normalize removes: among the format
+// characters (Cf) and the soft hyphen, exactly those.
 func TestInvisibleMatchesAnalyzer(t *testing.T) {
 	n := 0
 	for _, rt := range unicode.Cf.R16 {
@@ -541,8 +540,8 @@ func TestInvisibleMatchesAnalyzer(t *testing.T) {
 				continue // ۝ is in the Quranic marks Normalize drops, but the tokenizer splits words at it
 			}
 			removed := string(analyzer.Normalize([]byte("ب"+string(r)+"ب"))) == "بب"
-			if removed != isInvisible(r) {
-				t.Errorf("U+%04X: analyzer removes it %v, isInvisible %v", r, removed, isInvisible(r))
+			if removed != analyzer.IsInvisible(r) {
+				t.Errorf("U+%04X: analyzer removes it %v, IsInvisible %v", r, removed, analyzer.IsInvisible(r))
 			}
 			if removed {
 				n++

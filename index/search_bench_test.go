@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -105,23 +104,7 @@ func benchBleve(b *testing.B) bleve.Index {
 		if ix, err = bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil); err != nil {
 			b.Fatal(err)
 		}
-		batch := ix.NewBatch()
-		lines := readCorpusLines(b, n)
-		for i, l := range lines {
-			var d struct{ ID, Title, Body string }
-			if err := json.Unmarshal(l, &d); err != nil {
-				b.Fatal(err)
-			}
-			if err := batch.Index(d.ID, map[string]string{"title": d.Title, "body": d.Body}); err != nil {
-				b.Fatal(err)
-			}
-			if batch.Size() == 500 || i == len(lines)-1 {
-				if err := ix.Batch(batch); err != nil {
-					b.Fatal(err)
-				}
-				batch = ix.NewBatch()
-			}
-		}
+		loadPlainBleve(b, ix, readCorpusLines(b, n))
 	}
 	benchIndexes.bleve = ix
 	return ix
