@@ -15,16 +15,18 @@ func (ix *Index) collapses() bool {
 	return ix.bleve.Mapping().FieldMappingForPath(fieldWire).Type != ""
 }
 
-// collapsePage keeps the first hit of each wire group, up to size hits,
-// and lists the other articles of each kept hit's group. As with
-// Elasticsearch's field collapsing, the total still counts every article,
-// and a group whose members straddle two pages may show on both.
-func (ix *Index) collapsePage(ctx context.Context, hits []*search.DocumentMatch, size int) ([]*search.DocumentMatch, [][]string, error) {
+// collapsePage keeps the first hit of each wire group, skips the first
+// skip of those (earlier pages) and keeps up to size, listing the other
+// articles of each kept hit's group. As with Elasticsearch's field
+// collapsing, the total still counts every article, and when paging by
+// cursor a group whose members straddle two pages may show on both.
+func (ix *Index) collapsePage(ctx context.Context, hits []*search.DocumentMatch, skip, size int) ([]*search.DocumentMatch, [][]string, error) {
 	keys := make([]string, len(hits))
 	for i, h := range hits {
 		keys[i], _ = h.Fields[fieldWire].(string)
 	}
 	keep := collapseWire(keys)
+	keep = keep[min(skip, len(keep)):]
 	if len(keep) > size {
 		keep = keep[:size]
 	}

@@ -258,11 +258,17 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 		}
 	}
 	collapse := !req.NoCollapse && ix.collapses()
-	size := req.Size
-	if collapse {
-		size = req.Size * collapseOverfetch
+	offset := (req.Page-1)*req.Size + req.From
+	if req.Cursor != "" {
+		offset = 0
 	}
-	sr := bleve.NewSearchRequestOptions(p.query(), size, (req.Page-1)*req.Size+req.From, req.Explain)
+	size, from, skip := req.Size, offset, 0
+	if collapse {
+		// Pages count folded hits: read from the top, fold, then skip
+		// the earlier pages' hits (Elasticsearch's collapse pages so too).
+		size, from, skip = (offset+req.Size)*collapseOverfetch, 0, offset
+	}
+	sr := bleve.NewSearchRequestOptions(p.query(), size, from, req.Explain)
 	sr.Fields = []string{sourceField, fieldWire}
 	sr.SortBy(sortOrder(sortBy))
 	if req.Cursor != "" {
@@ -271,7 +277,6 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 			return nil, err
 		}
 		sr.SearchAfter = after
-		sr.From = 0
 	}
 	addFacets(sr, req)
 	res, err := ix.bleve.SearchInContext(ctx, sr)
@@ -285,7 +290,7 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 	hits := res.Hits
 	var copies [][]string
 	if collapse {
-		if hits, copies, err = ix.collapsePage(ctx, hits, req.Size); err != nil {
+		if hits, copies, err = ix.collapsePage(ctx, hits, skip, req.Size); err != nil {
 			return nil, err
 		}
 	}

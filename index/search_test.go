@@ -387,3 +387,22 @@ func TestCollapseWireCopies(t *testing.T) {
 		t.Errorf("%d of %d sample wire groups detected, want at least 3", found, len(groups.Wire))
 	}
 }
+
+// TestPagesWithCollapse pages through all the samples five at a time with
+// wire copies folded: the pages join into the one-page answer, no hit
+// twice.
+func TestPagesWithCollapse(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	want := ids(search(t, ix, index.Request{Size: 100}).Hits)
+	var got []string
+	for page := 1; page <= 20; page++ {
+		res := search(t, ix, index.Request{Size: 5, Page: page})
+		if len(res.Hits) == 0 {
+			break
+		}
+		got = append(got, ids(res.Hits)...)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paged %v\nwant  %v", got, want)
+	}
+}
