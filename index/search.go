@@ -374,7 +374,7 @@ func cursorValues(by string, h *search.DocumentMatch) []string {
 	return []string{strconv.FormatFloat(h.Score, 'g', -1, 64), h.ID}
 }
 
-// ensure query is used (the plan builds bleve queries).
+// scoreQuery is a bleve query (bm25.go).
 var _ query.Query = (*scoreQuery)(nil)
 
 // Explanation is a score explanation (bleve's).

@@ -47,20 +47,31 @@ func timedOut(ctx context.Context, err error) error {
 	return err
 }
 
+// underDeadline runs fn in the request's turn and under its deadline
+// (s.deadline); an error after the deadline passed becomes errTimeout.
+func underDeadline[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T, error)) (T, error) {
+	var zero T
+	ctx, release, err := s.deadline(c)
+	if err != nil {
+		return zero, err
+	}
+	defer release()
+	v, err := fn(ctx)
+	if err != nil {
+		return zero, timedOut(ctx, err)
+	}
+	return v, nil
+}
+
 // runSearch parses the query string and runs the search under the deadline.
 func (s *Server) runSearch(c echo.Context) (*index.Result, error) {
 	req, err := s.searchRequest(c)
 	if err != nil {
 		return nil, err
 	}
-	ctx, release, err := s.deadline(c)
+	res, err := underDeadline(s, c, func(ctx context.Context) (*index.Result, error) { return s.ix.Search(ctx, req) })
 	if err != nil {
 		return nil, err
-	}
-	defer release()
-	res, err := s.ix.Search(ctx, req)
-	if err != nil {
-		return nil, timedOut(ctx, err)
 	}
 	s.metrics.hits.Observe(float64(res.Total))
 	return res, nil
@@ -93,17 +104,12 @@ func (s *Server) suggest(c echo.Context) error {
 		return err
 	}
 	start := time.Now()
-	ctx, release, err := s.deadline(c)
+	sugg, err := underDeadline(s, c, func(ctx context.Context) ([]index.Suggestion, error) { return s.ix.Suggest(ctx, q, n) })
 	if err != nil {
-		return err
-	}
-	defer release()
-	sugg, err := s.ix.Suggest(ctx, q, n)
-	if err != nil {
-		if s.warming.Load() != "" && ctx.Err() != nil {
+		if errors.Is(err, errTimeout) && s.warming.Load() != "" {
 			return errWarming
 		}
-		return timedOut(ctx, err)
+		return err
 	}
 	out := SuggestResponse{Suggestions: make([]SuggestionDTO, len(sugg))}
 	for i, g := range sugg {
@@ -120,18 +126,16 @@ func (s *Server) getArticle(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, release, err := s.deadline(c)
+	out, err := underDeadline(s, c, func(ctx context.Context) (ArticleResponse, error) {
+		a, err := s.ix.Get(ctx, id)
+		if err != nil {
+			return ArticleResponse{}, err
+		}
+		copies, err := s.ix.WireCopies(ctx, id)
+		return ArticleResponse{Article: articleDTO(a), Copies: copies}, err
+	})
 	if err != nil {
 		return err
-	}
-	defer release()
-	a, err := s.ix.Get(ctx, id)
-	if err != nil {
-		return timedOut(ctx, err)
-	}
-	out := ArticleResponse{Article: articleDTO(a)}
-	if out.Copies, err = s.ix.WireCopies(ctx, id); err != nil {
-		return timedOut(ctx, err)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -161,14 +165,9 @@ func (s *Server) related(c echo.Context) error {
 		return err
 	}
 	start := time.Now()
-	ctx, release, err := s.deadline(c)
+	hits, err := underDeadline(s, c, func(ctx context.Context) ([]index.Hit, error) { return s.ix.Related(ctx, id, opt) })
 	if err != nil {
 		return err
-	}
-	defer release()
-	hits, err := s.ix.Related(ctx, id, opt)
-	if err != nil {
-		return timedOut(ctx, err)
 	}
 	out := RelatedResponse{ID: id, Hits: make([]RelatedHitDTO, len(hits))}
 	for i, h := range hits {
