@@ -110,9 +110,15 @@ func benchBleve(b *testing.B) bleve.Index {
 	return ix
 }
 
-// readBenchQueries returns the news-headlines dev queries, or skips.
+// readBenchQueries returns the news-headlines dev queries, found in
+// ../shared beside the checkout (a worktree sits one level deeper), or
+// skips.
 func readBenchQueries(b *testing.B) []string {
-	f, err := os.Open(benchQueries)
+	path := benchQueries
+	if _, err := os.Stat(path); err != nil {
+		path = "../" + benchQueries
+	}
+	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		b.Skipf("%s not present (../shared not present): the search benchmark needs the news-headlines queries", benchQueries)
 	}
