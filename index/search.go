@@ -268,26 +268,42 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 		// the earlier pages' hits (Elasticsearch's collapse pages so too).
 		size, from, skip = (offset+req.Size)*collapseOverfetch, 0, offset
 	}
-	sr := bleve.NewSearchRequestOptions(p.query(), size, from, req.Explain)
-	sr.Fields = []string{sourceField, fieldWire}
-	sr.SortBy(sortOrder(sortBy))
+	var after []string
 	if req.Cursor != "" {
-		after, err := decodeCursor(req.Cursor, sortBy)
-		if err != nil {
+		var err error
+		if after, err = decodeCursor(req.Cursor, sortBy); err != nil {
 			return nil, err
 		}
-		sr.SearchAfter = after
 	}
-	addFacets(sr, req)
-	res, err := ix.bleve.SearchInContext(ctx, sr)
+	var res *bleve.SearchResult
+	var hits []*search.DocumentMatch
+	var total uint64
+	var err error
+	if sortBy == SortRelevance && p.score != nil && len(req.Facets) == 0 && !req.Explain && !rankWithBleve {
+		// Ranked by score alone: Bahth's collector, which prunes (topk.go).
+		hits, total, err = ix.searchTop(ctx, topRequest{score: p.score, required: p.required, excluded: p.excluded,
+			k: from + size, after: after, fields: []string{sourceField, fieldWire}})
+		hits = hits[min(from, len(hits)):]
+	} else {
+		sr := bleve.NewSearchRequestOptions(p.query(), size, from, req.Explain)
+		sr.Fields = []string{sourceField, fieldWire}
+		sr.SortBy(sortOrder(sortBy))
+		sr.SearchAfter = after
+		addFacets(sr, req)
+		if res, err = ix.bleve.SearchInContext(ctx, sr); err == nil {
+			hits, total = res.Hits, res.Total
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if errors.Is(err, ErrInvalidQuery) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("searching %q: %w", req.Query, err)
 	}
-	out := &Result{Total: res.Total, Hits: make([]Hit, 0, min(len(res.Hits), req.Size))}
-	hits := res.Hits
+	out := &Result{Total: total, Hits: make([]Hit, 0, min(len(hits), req.Size))}
 	var copies [][]string
 	if collapse {
 		if hits, copies, err = ix.collapsePage(ctx, hits, skip, req.Size); err != nil {
@@ -318,7 +334,9 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 	if n := len(out.Hits); n == req.Size && n > 0 {
 		out.NextCursor = encodeCursor(sortBy, hits[n-1])
 	}
-	out.Facets, out.Dates = readFacets(res, req)
+	if res != nil {
+		out.Facets, out.Dates = readFacets(res, req)
+	}
 	if req.Highlight {
 		for i := range out.Hits {
 			ix.highlightHit(&out.Hits[i], p.match, req.Snippets, req.SnippetLength)

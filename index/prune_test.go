@@ -1,0 +1,122 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bahth/bahth/internal/samples"
+)
+
+// TestPruningIsExact runs random queries drawn from the sample articles'
+// words through bleve's collector (the reference), Bahth's collector
+// without pruning and with it, and requires the same hits in the same
+// order with the same scores and totals. BAHTH_INDEX names a bigger index
+// to run them on too (opened read-only in spirit: searches only).
+func TestPruningIsExact(t *testing.T) {
+	ix := openPruneIndex(t)
+	words := sampleWords(t)
+	rng := rand.New(rand.NewPCG(4, 2))
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	for q := 0; q < n; q++ {
+		var qs []string
+		for range 1 + rng.IntN(5) {
+			qs = append(qs, words[rng.IntN(len(words))])
+		}
+		if rng.IntN(8) == 0 {
+			qs = append(qs, "-"+words[rng.IntN(len(words))])
+		}
+		if rng.IntN(10) == 0 {
+			qs[0] += "*"
+		}
+		req := Request{Query: strings.Join(qs, " "), Size: 1 + rng.IntN(10), Page: 1 + rng.IntN(3),
+			NoSuggest: true, NoCollapse: rng.IntN(2) == 0}
+		if rng.IntN(6) == 0 {
+			req.Recency = 30 * 24 * time.Hour
+			req.Now = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) // the cursor's page must score alike
+		}
+		want := runWith(t, ix, req, true, false)
+		for _, pr := range []bool{false, true} {
+			got := runWith(t, ix, req, false, pr)
+			if got != want {
+				t.Fatalf("%+v (pruning %v):\n got %s\nwant %s", req, pr, got, want)
+			}
+		}
+	}
+}
+
+func runWith(t *testing.T, ix *Index, req Request, withBleve, prune bool) string {
+	t.Helper()
+	rankWithBleve, pruning = withBleve, prune
+	defer func() { rankWithBleve, pruning = false, true }()
+	res, err := ix.Search(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "total %d:", res.Total)
+	for _, h := range res.Hits {
+		fmt.Fprintf(&b, " %s %.9g %v", h.ID, h.Score, h.Copies)
+	}
+	if res.NextCursor != "" {
+		// The next page by cursor must agree too.
+		next := req
+		next.Cursor, next.Page, next.From = res.NextCursor, 0, 0
+		if r2, err := ix.Search(context.Background(), next); err == nil {
+			for _, h := range r2.Hits {
+				fmt.Fprintf(&b, " +%s", h.ID)
+			}
+		} else {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+func openPruneIndex(t *testing.T) *Index {
+	t.Helper()
+	if dir := os.Getenv("BAHTH_INDEX"); dir != "" {
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	}
+	ix, err := Create(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if _, err := ix.Load(bytes.NewReader(samples.Articles), "articles.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// sampleWords returns the words of the sample articles' titles.
+func sampleWords(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for line := range bytes.Lines(samples.Articles) {
+		var a struct{ Title string }
+		if err := json.Unmarshal(line, &a); err != nil {
+			continue
+		}
+		out = append(out, strings.Fields(a.Title)...)
+	}
+	if len(out) == 0 {
+		t.Fatal("no sample words")
+	}
+	return out
+}

@@ -1,0 +1,317 @@
+package index
+
+// Bahth's own top-k collection for searches ranked by score, so that the
+// BM25 disjunction can skip what cannot enter the page (prune.go); bleve's
+// collector does not pass its k-th score to the searcher.
+//
+// The order is bleve's "-_score, id" exactly: score, highest first, then
+// the article id. Ids are read only for the documents that end on the page
+// and for those tied at its lowest score, not for every match as sorting
+// on the id field does. Filters and excluded words are read first, as sets
+// of documents, so that a candidate they reject never counts towards the
+// k-th score. The total is exact: the matching documents are counted from
+// their postings without reading frequencies or norms.
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// pruning turns top-k pruning on, and rankWithBleve sends ranked
+// searches to bleve's collector instead: tests compare the three.
+var (
+	pruning       = true
+	rankWithBleve = false
+)
+
+// docSet is a set of document numbers.
+type docSet []uint64
+
+func (s *docSet) add(doc uint64) {
+	w := int(doc / 64)
+	if w >= len(*s) {
+		*s = append(*s, make([]uint64, w+1-len(*s))...)
+	}
+	(*s)[w] |= 1 << (doc % 64)
+}
+
+func (s docSet) has(doc uint64) bool {
+	w := int(doc / 64)
+	return w < len(s) && s[w]&(1<<(doc%64)) != 0
+}
+
+// topRequest is one ranked search for searchTop.
+type topRequest struct {
+	score    *scoreQuery
+	required []query.Query // every hit matches all of them (filters, phrases)
+	excluded []query.Query // no hit matches any of them
+	k        int           // hits wanted
+	after    []string      // a cursor's score and id: only hits after it
+	fields   []string      // stored fields to load
+	noTotal  bool          // the caller needs no count of the matches
+}
+
+// topHit is a document of the running top k.
+type topHit struct {
+	doc   uint64
+	score float64
+	id    string // read at the end
+}
+
+// topHeap keeps the k best documents by score (lowest first) and, apart,
+// those tied with the lowest, which the id may still bring onto the page.
+type topHeap struct {
+	k    int
+	h    []topHit
+	ties []topHit
+}
+
+// theta is the score a document needs to enter, or -Inf until k are held.
+func (t *topHeap) theta() float64 {
+	if len(t.h) < t.k {
+		return math.Inf(-1)
+	}
+	return t.h[0].score
+}
+
+func (t *topHeap) add(x topHit) {
+	if len(t.h) < t.k {
+		t.h = append(t.h, x)
+		for i := len(t.h) - 1; i > 0; {
+			up := (i - 1) / 2
+			if t.h[up].score <= t.h[i].score {
+				break
+			}
+			t.h[up], t.h[i] = t.h[i], t.h[up]
+			i = up
+		}
+		return
+	}
+	low := t.h[0].score
+	switch {
+	case x.score < low:
+		return
+	case x.score == low:
+		t.ties = append(t.ties, x)
+		return
+	}
+	out := t.h[0]
+	t.h[0] = x
+	for i := 0; ; {
+		m, l, r := i, 2*i+1, 2*i+2
+		if l < len(t.h) && t.h[l].score < t.h[m].score {
+			m = l
+		}
+		if r < len(t.h) && t.h[r].score < t.h[m].score {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		t.h[i], t.h[m] = t.h[m], t.h[i]
+		i = m
+	}
+	if t.h[0].score == low {
+		t.ties = append(t.ties, out)
+	} else {
+		t.ties = t.ties[:0]
+	}
+}
+
+// searchTop returns the top k hits of a ranked search in bleve's order
+// (score, then id) with their stored fields, and the number of matches.
+func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.DocumentMatch, uint64, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, 0, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading the index: %w", err)
+	}
+	defer r.Close()
+	var allow, deny docSet
+	if len(tr.required) > 0 {
+		if allow, err = ix.docsOf(ctx, r, query.NewConjunctionQuery(tr.required)); err != nil {
+			return nil, 0, err
+		}
+	}
+	if len(tr.excluded) > 0 {
+		if deny, err = ix.docsOf(ctx, r, query.NewDisjunctionQuery(tr.excluded)); err != nil {
+			return nil, 0, err
+		}
+	}
+	accept := func(doc uint64) bool {
+		return (tr.required == nil || allow.has(doc)) && !deny.has(doc)
+	}
+	srch, err := tr.score.Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, 0, err
+	}
+	s := srch.(*sumSearcher)
+	defer s.Close()
+	ids, err := r.DocValueReader([]string{fieldID})
+	if err != nil {
+		return nil, 0, err
+	}
+	idOf := func(doc uint64) string {
+		var id string
+		_ = ids.VisitDocValues(docID(doc), func(field string, term []byte) {
+			if field == fieldID {
+				id = string(term)
+			}
+		})
+		return id
+	}
+	var after *topHit
+	if tr.after != nil {
+		v, err := strconv.ParseFloat(tr.after[0], 64)
+		if err != nil {
+			return nil, 0, invalidf("cursor is not one this server returned (pass next_cursor from the previous page unchanged)")
+		}
+		after = &topHit{score: v, id: tr.after[1]}
+	}
+	prune := pruning && s.canPrune()
+	if err := s.startPruning(); err != nil {
+		return nil, 0, err
+	}
+	top := topHeap{k: tr.k}
+	var total uint64
+	for n := 0; ; n++ {
+		if n%1024 == 0 && ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
+		theta := math.Inf(-1)
+		if prune {
+			theta = top.theta()
+		}
+		doc, score, found, err := s.nextTop(theta, accept)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !found {
+			break
+		}
+		total++
+		if after != nil && (score > after.score || score == after.score && idOf(doc) <= after.id) {
+			continue
+		}
+		top.add(topHit{doc: doc, score: score})
+	}
+	if prune && !tr.noTotal && !math.IsInf(top.theta(), -1) { // pruning may have skipped some
+		if total, err = ix.countMatches(ctx, r, tr.score, s, accept); err != nil {
+			return nil, 0, err
+		}
+	}
+	page := append(top.h, top.ties...)
+	for i := range page {
+		page[i].id = idOf(page[i].doc)
+	}
+	slices.SortFunc(page, func(a, b topHit) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	page = page[:min(len(page), tr.k)]
+	hits := make([]*search.DocumentMatch, len(page))
+	load := &bleve.SearchRequest{Fields: tr.fields}
+	for i, h := range page {
+		hits[i] = &search.DocumentMatch{ID: h.id, Score: h.score, IndexInternalID: docID(h.doc)}
+		if err, _ := bleve.LoadAndHighlightFields(hits[i], load, "", r, nil); err != nil {
+			return nil, 0, fmt.Errorf("article %s: %w", h.id, err)
+		}
+	}
+	return hits, total, nil
+}
+
+// docsOf returns the documents matching q.
+func (ix *Index) docsOf(ctx context.Context, r bindex.IndexReader, q query.Query) (docSet, error) {
+	s, err := q.Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	var set docSet
+	for {
+		m, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			return set, nil
+		}
+		set.add(docNum(m.IndexInternalID))
+		sctx.DocumentMatchPool.Put(m)
+	}
+}
+
+// countMatches counts the documents the pruned search matched, skipped or
+// not: the union of its clauses' postings (read without frequencies or
+// norms) and its pairs, as accept filters them. A title or lead clause
+// adds nothing to the text clause of its term (the text field holds the
+// title and the lead).
+func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scoreQuery, s *sumSearcher, accept func(uint64) bool) (uint64, error) {
+	var all docSet
+	inText := map[string]bool{}
+	for _, c := range q.Clauses {
+		if c.Field == fieldText {
+			inText[c.Term] = true
+		}
+	}
+	seen := map[termClause]bool{}
+	var d bindex.TermFieldDoc
+	for _, c := range q.Clauses {
+		key := termClause{Field: c.Field, Term: c.Term}
+		if seen[key] || (c.Field == fieldTitle || c.Field == fieldLead) && inText[c.Term] {
+			continue
+		}
+		seen[key] = true
+		tfr, err := r.TermFieldReader(ctx, []byte(c.Term), c.Field, false, false, false)
+		if err != nil {
+			return 0, err
+		}
+		for {
+			m, err := tfr.Next(d.Reset())
+			if err != nil {
+				_ = tfr.Close()
+				return 0, err
+			}
+			if m == nil {
+				break
+			}
+			all.add(docNum(m.ID))
+		}
+		if err := tfr.Close(); err != nil {
+			return 0, err
+		}
+	}
+	for _, c := range s.children {
+		for _, h := range c.pairs {
+			all.add(h.doc)
+		}
+	}
+	var n uint64
+	for w, word := range all {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << b
+			if accept(uint64(w*64 + b)) {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
