@@ -22,7 +22,9 @@ package index
 // The seed and every article of its wire group (same "wire" key) are
 // excluded; the rest is filtered by section and by publication date (From,
 // To, and Window around the seed's date, all inclusive), and collapsed by
-// wire group so that the copies of one story take one place.
+// wire group so that the copies of one story take one place. The top hits
+// are collected with top-k pruning (topk.go, prune.go): documents that
+// cannot reach the page are not scored.
 //
 // Known trade-offs: the terms come from the seed alone, so a seed of a few
 // words finds little; names of people and places dominate the weights, so
@@ -109,14 +111,12 @@ func (ix *Index) Related(ctx context.Context, id string, opt RelatedOptions) ([]
 	if len(terms) == 0 {
 		return []Hit{}, nil
 	}
-	q := &query.BooleanQuery{Must: ix.relatedQuery(terms)}
 	exclude := []query.Query{query.NewDocIDQuery([]string{id})}
 	if key, _ := h.Fields[fieldWire].(string); key != "" {
 		t := bleve.NewTermQuery(key)
 		t.SetField(fieldWire)
 		exclude = append(exclude, t)
 	}
-	q.MustNot = bleve.NewDisjunctionQuery(exclude...)
 	filters, empty, err := relatedFilters(seed, opt)
 	if err != nil {
 		return nil, err
@@ -124,18 +124,13 @@ func (ix *Index) Related(ctx context.Context, id string, opt RelatedOptions) ([]
 	if empty {
 		return []Hit{}, nil
 	}
-	if len(filters) > 0 {
-		q.Filter = bleve.NewConjunctionQuery(filters...)
-	}
-	sr := bleve.NewSearchRequestOptions(q, opt.Size*relatedOverFetch, 0, false)
-	sr.Fields = []string{sourceField, fieldWire}
-	sr.SortBy([]string{"-_score", "_id"})
-	res, err := ix.bleve.SearchInContext(ctx, sr)
+	found, _, err := ix.searchTop(ctx, topRequest{score: ix.relatedQuery(terms), required: filters, excluded: exclude,
+		k: opt.Size * relatedOverFetch, fields: []string{sourceField, fieldWire}, noTotal: true})
 	if err != nil {
 		return nil, fmt.Errorf("related to %q: %w", id, err)
 	}
-	keys := make([]string, len(res.Hits))
-	for i, m := range res.Hits {
+	keys := make([]string, len(found))
+	for i, m := range found {
 		keys[i], _ = m.Fields[fieldWire].(string)
 	}
 	out := make([]Hit, 0, opt.Size)
@@ -143,7 +138,7 @@ func (ix *Index) Related(ctx context.Context, id string, opt RelatedOptions) ([]
 		if len(out) == opt.Size {
 			break
 		}
-		m := res.Hits[i]
+		m := found[i]
 		hit := Hit{ID: m.ID, Score: m.Score}
 		if raw, ok := m.Fields[sourceField].(string); ok {
 			_ = json.Unmarshal([]byte(raw), &hit.Article)
