@@ -66,6 +66,7 @@ type unit struct {
 // pruner holds the searcher's pruning state.
 type pruner struct {
 	bounds   []float64 // per child
+	counts   []uint64  // per child, its postings
 	total    float64   // sum of bounds
 	byBound  []int     // children, lowest bound first
 	units    []unit    // most postings per bound first
@@ -103,6 +104,7 @@ func (s *sumSearcher) startPruning() error {
 	text := map[string]int{} // term -> its text clause
 	for i, c := range s.children {
 		p.bounds[i] = c.bound()
+		p.counts = append(p.counts, c.count())
 		p.total += p.bounds[i]
 		p.byBound[i] = i
 		if g := s.groups[i]; g >= 0 {
@@ -137,7 +139,7 @@ func (s *sumSearcher) startPruning() error {
 	// bound (any set whose bounds stay under theta may be set aside; this
 	// greedy order leaves the fewest candidates).
 	slices.SortStableFunc(p.units, func(a, b unit) int {
-		return cmp.Compare(float64(s.children[b.primary].count())/b.bound, float64(s.children[a.primary].count())/a.bound)
+		return cmp.Compare(float64(p.counts[b.primary])/b.bound, float64(p.counts[a.primary])/a.bound)
 	})
 	p.setDrivers(s, allChildren(n))
 	s.prune = p
@@ -219,7 +221,7 @@ func (p *pruner) chooseDrivers(s *sumSearcher, theta float64) {
 	for _, u := range p.units[cut:] {
 		best = append(best, u.primary)
 	}
-	bestCount := postings(s, best)
+	bestCount := p.postings(best)
 	// The tier: above every score without it, a competitive document
 	// matches every group; drive from the rarest group.
 	if s.minGroups > 0 && s.minGroups == s.nGroups {
@@ -231,7 +233,7 @@ func (p *pruner) chooseDrivers(s *sumSearcher, theta float64) {
 						ds = append(ds, u.primary)
 					}
 				}
-				if n := postings(s, ds); n < bestCount {
+				if n := p.postings(ds); n < bestCount {
 					best, bestCount = ds, n
 				}
 			}
@@ -243,10 +245,10 @@ func (p *pruner) chooseDrivers(s *sumSearcher, theta float64) {
 	}
 }
 
-func postings(s *sumSearcher, cs []int) uint64 {
+func (p *pruner) postings(cs []int) uint64 {
 	var n uint64
 	for _, c := range cs {
-		n += s.children[c].count()
+		n += p.counts[c]
 	}
 	return n
 }

@@ -215,6 +215,7 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 		}
 	}
 	page := append(top.h, top.ties...)
+	slices.SortFunc(page, func(a, b topHit) int { return cmp.Compare(a.doc, b.doc) }) // doc values are read in chunks
 	for i := range page {
 		page[i].id = idOf(page[i].doc)
 	}
@@ -259,12 +260,12 @@ func (ix *Index) docsOf(ctx context.Context, r bindex.IndexReader, q query.Query
 }
 
 // countMatches counts the documents the pruned search matched, skipped or
-// not: the union of its clauses' postings (read without frequencies or
-// norms) and its pairs, as accept filters them. A title or lead clause
+// not: the union of its clauses' postings and its pairs, as accept filters
+// them. The union is scorch's unadorned disjunction, an OR of the
+// postings' bitmaps with no frequency or norm read. A title or lead clause
 // adds nothing to the text clause of its term (the text field holds the
 // title and the lead).
 func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scoreQuery, s *sumSearcher, accept func(uint64) bool) (uint64, error) {
-	var all docSet
 	inText := map[string]bool{}
 	for _, c := range q.Clauses {
 		if c.Field == fieldText {
@@ -272,7 +273,14 @@ func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scor
 		}
 	}
 	seen := map[termClause]bool{}
-	var d bindex.TermFieldDoc
+	var readers []bindex.TermFieldReader
+	defer func() {
+		for _, tfr := range readers {
+			_ = tfr.Close()
+		}
+	}()
+	var octx bindex.OptimizableContext
+	optimizable := true
 	for _, c := range q.Clauses {
 		key := termClause{Field: c.Field, Term: c.Term}
 		if seen[key] || (c.Field == fieldTitle || c.Field == fieldLead) && inText[c.Term] {
@@ -283,19 +291,37 @@ func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scor
 		if err != nil {
 			return 0, err
 		}
+		readers = append(readers, tfr)
+		if o, ok := tfr.(bindex.Optimizable); ok && optimizable {
+			if octx, err = o.Optimize("disjunction:unadorned", octx); err != nil {
+				return 0, err
+			}
+		}
+		optimizable = optimizable && octx != nil
+	}
+	union := readers
+	if optimizable && octx != nil {
+		opt, err := octx.Finish()
+		if err != nil {
+			return 0, err
+		}
+		if tfr, ok := opt.(bindex.TermFieldReader); ok {
+			defer tfr.Close()
+			union = []bindex.TermFieldReader{tfr}
+		}
+	}
+	var all docSet
+	var d bindex.TermFieldDoc
+	for _, tfr := range union {
 		for {
 			m, err := tfr.Next(d.Reset())
 			if err != nil {
-				_ = tfr.Close()
 				return 0, err
 			}
 			if m == nil {
 				break
 			}
 			all.add(docNum(m.ID))
-		}
-		if err := tfr.Close(); err != nil {
-			return 0, err
 		}
 	}
 	for _, c := range s.children {
