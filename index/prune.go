@@ -75,9 +75,12 @@ type pruner struct {
 	isDriver []bool
 	scores   []float64 // per child, its score on the candidate, or -1
 	order    []int     // children in the order a candidate reads them
+	primary  []int     // per child, the primary child of its unit
+	implied  []bool    // per child, read after its unit's primary: absent when the primary is
 	left     []int     // per group, children not yet read on the candidate
 	perGroup []int     // per group, its children
 	open     int       // groups with children
+	coordTab []float64 // coordAt(m) for m = 0..groups
 	seenG    []bool
 }
 
@@ -119,11 +122,14 @@ func (s *sumSearcher) startPruning() error {
 	}
 	slices.SortStableFunc(p.byBound, func(a, b int) int { return cmp.Compare(p.bounds[a], p.bounds[b]) })
 	at := map[int]int{} // primary child -> its unit
+	p.primary = make([]int, n)
+	p.implied = make([]bool, n)
 	for i, c := range s.children {
 		primary := i
 		if t, ok := text[c.term]; ok && c.reader != nil && (c.field == fieldTitle || c.field == fieldLead) {
 			primary = t
 		}
+		p.primary[i] = primary
 		u, ok := at[primary]
 		if !ok {
 			u = len(p.units)
@@ -141,6 +147,9 @@ func (s *sumSearcher) startPruning() error {
 	slices.SortStableFunc(p.units, func(a, b unit) int {
 		return cmp.Compare(float64(p.counts[b.primary])/b.bound, float64(p.counts[a.primary])/a.bound)
 	})
+	for m := 0; m <= s.nGroups; m++ {
+		p.coordTab = append(p.coordTab, s.coordAt(m))
+	}
 	p.setDrivers(s, allChildren(n))
 	s.prune = p
 	return s.init(nil)
@@ -170,6 +179,11 @@ func (p *pruner) setDrivers(s *sumSearcher, ds []int) {
 		if c := p.byBound[i]; !p.isDriver[c] {
 			p.order = append(p.order, c)
 		}
+	}
+	read := make([]bool, len(p.implied))
+	for _, c := range p.order {
+		p.implied[c] = p.primary[c] != c && read[p.primary[c]]
+		read[c] = true
 	}
 }
 
@@ -303,7 +317,9 @@ func (s *sumSearcher) scoreTop(doc uint64, theta float64) (score float64, ok boo
 	partial, matched, open := 0.0, 0, p.open // open: groups unseen with clauses left
 	for j, i := range p.order {
 		c := s.children[i]
-		if !c.done && c.doc < doc {
+		if p.implied[i] && p.scores[p.primary[i]] < 0 {
+			// not in the text field, so not in its title or lead: no need to look
+		} else if !c.done && c.doc < doc {
 			if err := c.advance(docID(doc)); err != nil {
 				return 0, false, err
 			}
@@ -311,7 +327,7 @@ func (s *sumSearcher) scoreTop(doc uint64, theta float64) (score float64, ok boo
 		rest -= p.bounds[i]
 		g := s.groups[i]
 		p.scores[i] = -1
-		if !c.done && c.doc == doc {
+		if !c.done && c.doc == doc && !(p.implied[i] && p.scores[p.primary[i]] < 0) {
 			p.scores[i] = c.score
 			partial += c.score
 			if g >= 0 && !p.seenG[g] {
@@ -329,7 +345,7 @@ func (s *sumSearcher) scoreTop(doc uint64, theta float64) (score float64, ok boo
 		if j+1 < len(p.drivers) {
 			continue // the drivers are on the candidate or past it: check once they are read
 		}
-		if m := matched + open; below((partial+rest)*s.coordAt(m)+s.tierAt(m), theta) {
+		if m := matched + open; below((partial+rest)*p.coordTab[m]+s.tierAt(m), theta) {
 			return 0, false, nil
 		}
 	}
@@ -340,7 +356,7 @@ func (s *sumSearcher) scoreTop(doc uint64, theta float64) (score float64, ok boo
 			sum += p.scores[i]
 		}
 	}
-	score = sum * s.coordAt(matched)
+	score = sum * p.coordTab[matched]
 	if s.recency != nil {
 		score *= s.recency.factor(s.dates, docID(doc))
 	}

@@ -55,6 +55,46 @@ func TestPruningIsExact(t *testing.T) {
 	}
 }
 
+// TestRelatedPruningIsExact requires the same related articles, in the
+// same order with the same scores, with pruning and without.
+func TestRelatedPruningIsExact(t *testing.T) {
+	ix := openPruneIndex(t)
+	var ids []string
+	for line := range bytes.Lines(samples.Articles) {
+		var a struct{ ID string }
+		if json.Unmarshal(line, &a) == nil && a.ID != "" {
+			ids = append(ids, a.ID)
+		}
+	}
+	if os.Getenv("BAHTH_INDEX") != "" {
+		ids = ids[:0]
+		res, err := ix.Search(context.Background(), Request{Size: 100, NoSuggest: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+	}
+	for _, id := range ids {
+		var out [2]string
+		for i, pr := range []bool{false, true} {
+			pruning = pr
+			hits, err := ix.Related(context.Background(), id, RelatedOptions{Size: 1 + len(id)%10})
+			pruning = true
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hits {
+				out[i] += fmt.Sprintf(" %s %.9g", h.ID, h.Score)
+			}
+		}
+		if out[0] != out[1] {
+			t.Errorf("Related(%s):\n pruned %s\nwithout %s", id, out[1], out[0])
+		}
+	}
+}
+
 func runWith(t *testing.T, ix *Index, req Request, withBleve, prune bool) string {
 	t.Helper()
 	rankWithBleve, pruning = withBleve, prune
