@@ -57,6 +57,7 @@ const (
 	relatedMaxDocFreq  = 0.1 // stems in more of the articles are too common
 	relatedMinCommon   = 20  // ... when they are also in more than this many articles
 	relatedCoord       = 1   // exponent of the share of the query's stems an article holds
+	relatedTitle       = 0.5 // weight of a stem in a related article's title, beside the text
 	relatedMaxSize     = 100 // largest page
 	relatedOverFetch   = 3   // hits fetched per hit returned, for collapsing copies
 )
@@ -228,8 +229,9 @@ func (ix *Index) relatedQuery(terms []relatedTerm) *scoreQuery {
 	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, AvgLen: ix.avgLengths(), NGroups: len(terms), CoordExp: relatedCoord}
 	top := terms[0].weight
 	for g, t := range terms {
-		q.Clauses = append(q.Clauses, termClause{Field: fieldText, Term: t.term, Weight: t.weight / top})
-		q.Groups = append(q.Groups, g)
+		q.Clauses = append(q.Clauses, termClause{Field: fieldText, Term: t.term, Weight: t.weight / top},
+			termClause{Field: fieldTitle, Term: t.term, Weight: relatedTitle * t.weight / top})
+		q.Groups = append(q.Groups, g, g)
 	}
 	return q
 }
