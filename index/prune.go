@@ -14,16 +14,19 @@ package index
 //
 // Candidates come from the "drivers", a set of clauses that every
 // competitive document holds at least one of; the other clauses are only
-// advanced to candidates. The drivers are the smaller (by postings) of:
-//   - MaxScore: the clauses left when the lowest-bound clauses whose
-//     bounds together stay under theta are set aside;
+// advanced to candidates. Clauses are grouped into units (a term's text
+// clause carries its title and lead clauses, which match only documents
+// it matches). The drivers are the smaller (by postings) of:
+//   - MaxScore: the primary clauses of the units left when units are set
+//     aside, those with the most postings per unit of bound first, while
+//     their bounds together stay under theta;
 //   - the tier: once theta is above every score without the tier, only
-//     documents matching all groups compete, so the clauses of the rarest
+//     documents matching all groups compete, so the units of the rarest
 //     group suffice (the disjunction becomes a conjunction).
 //
-// A candidate's clauses are then read in turn, and the candidate is
-// dropped as soon as what it has plus the bounds of what is left falls
-// under theta. Scores of the candidates kept are computed exactly as
+// A candidate's clauses are then read in turn (a title or lead clause not
+// at all when its text clause is absent), and the candidate is dropped as
+// soon as what it has plus the bounds of what is left falls under theta. Scores of the candidates kept are computed exactly as
 // collect computes them (same clauses, same order of summation), so the
 // top k are the same documents in the same order as without pruning;
 // ties at theta are kept (the comparison is strict, with a margin for
