@@ -19,6 +19,7 @@ package index
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,12 +33,15 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bahth/bahth/analyzer"
 	"github.com/bahth/bahth/internal/corpus"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/util"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 const (
@@ -75,13 +79,13 @@ type bulkBatch struct {
 }
 
 // buildAt builds a new index in path (which must not exist) from the lines
-// feed emits, with the analyzers of o. Rejected lines go to opts.Reject
+// feed emits, with Bahth's analysis (Options{}). Rejected lines go to opts.Reject
 // and count in st.Rejected; the later versions of an id seen twice go to
 // dup (they are not in the built index). st.Building counts the articles
 // in the build as it goes; the caller counts them as stored once buildAt
 // returns nil, by when the index is on disk. It stops reading when ctx is
 // cancelled and then removes what it built.
-func buildAt(ctx context.Context, path string, o Options, opts IngestOptions, st *IngestStats,
+func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestStats,
 	feed func(emit func(name string, line int, text []byte) error) error, dup func(text []byte) error) (err error) {
 	if opts.MaxLineBytes <= 0 {
 		opts.MaxLineBytes = DefaultMaxLineBytes
@@ -102,6 +106,7 @@ func buildAt(ctx context.Context, path string, o Options, opts IngestOptions, st
 			err = rerr
 		}
 	}()
+	o := Options{} // analyzeDocument relies on Bahth's analyzers
 	m := newMapping(o)
 	// An empty index first (bleve's index_meta.json and the mapping in its
 	// store); the Builder makes the store with the articles beside it.
@@ -196,36 +201,132 @@ func prepareLine(m mapping.IndexMapping, l *bulkLine, maxLine int) {
 	if l.doc, l.fail = articleDocument(m, a); l.fail != nil {
 		return
 	}
-	analyzeDocument(l.doc, &l.lens)
-	if sh := shingleHashes(a); len(sh) > 0 {
+	var texts textTokens
+	analyzeDocument(l.doc, &l.lens, &texts)
+	// The shingles' words are the exact tokens of title, summary and body.
+	var words [][]byte
+	for _, t := range []string{a.Title, a.Summary, a.Body} {
+		for _, tok := range texts.exact([]byte(t)) {
+			words = append(words, tok.Term)
+		}
+	}
+	if sh := shingleHashesOf(words); len(sh) > 0 {
 		sig := minHash(sh)
 		l.bands, l.sig = sig.bandHashes(), sig.pack(len(sh))
 	}
 }
 
+// textTokens analyzes each text of an article once for all its fields.
+// Bahth's stemmed analyzer is its exact one followed by the stem filter
+// (analyzer/registry.go), so text, title and lead take the exact tokens
+// stemmed, and a lead, the body up to a space, takes the body's tokens
+// that end within it. TestAnalyzeOnce checks that this gives what each
+// field's own analyzer gives.
+type textTokens struct {
+	exacts, stems map[string]analysis.TokenStream
+}
+
+var stemFilter analyzer.StemFilter
+
+func (t *textTokens) exact(v []byte) analysis.TokenStream {
+	if ts, ok := t.exacts[string(v)]; ok {
+		return ts
+	}
+	if t.exacts == nil {
+		t.exacts = map[string]analysis.TokenStream{}
+	}
+	ts := wireAnalyzer.Analyze(v)
+	t.exacts[string(v)] = ts
+	return ts
+}
+
+func (t *textTokens) stem(v []byte) analysis.TokenStream {
+	if ts, ok := t.stems[string(v)]; ok {
+		return ts
+	}
+	if t.stems == nil {
+		t.stems = map[string]analysis.TokenStream{}
+	}
+	ex := t.exact(v)
+	toks := make([]analysis.Token, len(ex)) // the filter changes its tokens
+	ts := make(analysis.TokenStream, len(ex))
+	for i, tok := range ex {
+		toks[i] = *tok
+		toks[i].Term = slices.Clone(tok.Term)
+		ts[i] = &toks[i]
+	}
+	ts = stemFilter.Filter(ts)
+	t.stems[string(v)] = ts
+	return ts
+}
+
+// tokensFor returns the tokens of a field of an article document, or nil
+// when the field is analyzed otherwise.
+func (t *textTokens) tokensFor(f document.Field, body []byte) analysis.TokenStream {
+	v := f.Value()
+	switch f.Name() {
+	case fieldExact:
+		return t.exact(v)
+	case fieldText, fieldTitle:
+		return t.stem(v)
+	case fieldLead:
+		if !bytes.HasPrefix(body, v) {
+			return nil
+		}
+		all := t.stem(body)
+		n := 0
+		for n < len(all) && all[n].End <= len(v) {
+			n++
+		}
+		return all[:n]
+	}
+	return nil
+}
+
 // analyzeDocument analyzes the indexed fields of doc here, so that the
 // Builder (which analyzes on its one goroutine) does not analyze them
-// again, and sums the lengths of the ranking fields.
-func analyzeDocument(doc *document.Document, lens *[4]int64) {
+// again, and sums the lengths of the ranking fields. The text fields are
+// analyzed through texts, once per text.
+func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) {
 	if doc.HasComposite() {
 		return // composite fields take their parts' tokens as they are analyzed
+	}
+	var body []byte
+	for _, f := range doc.Fields {
+		if f.Name() == fieldText {
+			body = f.Value() // the last of title, summary and body
+		}
 	}
 	for i, f := range doc.Fields {
 		if !f.Options().IsIndexed() {
 			continue
 		}
-		f.Analyze()
-		if k := slices.Index(rankedFields, f.Name()); k >= 0 {
-			lens[k] += int64(f.AnalyzedLength())
+		var length int
+		if ts := texts.tokensFor(f, body); ts != nil {
+			length = len(ts)
+			doc.Fields[i] = analyzedField{Field: f, length: length,
+				freqs: analysis.TokenFrequency(ts, f.ArrayPositions(), f.Options())}
+		} else {
+			f.Analyze()
+			length = f.AnalyzedLength()
+			doc.Fields[i] = analyzedField{Field: f, length: length, freqs: f.AnalyzedTokenFrequencies()}
 		}
-		doc.Fields[i] = analyzedField{f}
+		if k := slices.Index(rankedFields, f.Name()); k >= 0 {
+			lens[k] += int64(length)
+		}
 	}
 }
 
 // analyzedField is a field already analyzed: analyzing it again does nothing.
-type analyzedField struct{ document.Field }
+type analyzedField struct {
+	document.Field
+	length int
+	freqs  index.TokenFrequencies
+}
 
-func (analyzedField) Analyze() {}
+func (analyzedField) Analyze()                                           {}
+func (f analyzedField) AnalyzedLength() int                              { return f.length }
+func (f analyzedField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
 
 // bulkSequencer takes the prepared lines in input order (one goroutine).
 type bulkSequencer struct {
@@ -416,7 +517,7 @@ func BuildFiles(ctx context.Context, dir string, paths []string, opts IngestOpti
 	}
 	later := &laterLines{path: strings.TrimRight(dir, string(filepath.Separator)) + ".later.jsonl"}
 	defer later.remove()
-	err := buildAt(ctx, gen, Options{}, opts, st, func(emit func(string, int, []byte) error) error {
+	err := buildAt(ctx, gen, opts, st, func(emit func(string, int, []byte) error) error {
 		for _, p := range paths {
 			r, closeFn, err := corpus.Open(p, &st.BytesRead)
 			if err != nil {

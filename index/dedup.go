@@ -134,6 +134,11 @@ func shingleHashes(a Article) []uint64 {
 			words = append(words, tok.Term)
 		}
 	}
+	return shingleHashesOf(words)
+}
+
+// shingleHashesOf is shingleHashes of the words wireAnalyzer made.
+func shingleHashesOf(words [][]byte) []uint64 {
 	if len(words) < minWireWords {
 		return nil
 	}

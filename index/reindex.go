@@ -60,7 +60,7 @@ func Reindex(dir string) (int, error) {
 	var st IngestStats
 	var rejected []error
 	opts := IngestOptions{MaxLineBytes: math.MaxInt, Reject: func(_ []byte, err error) { rejected = append(rejected, err) }}
-	err = buildAt(context.Background(), newPath, Options{}, opts, &st, storedLines(old), func(text []byte) error {
+	err = buildAt(context.Background(), newPath, opts, &st, storedLines(old), func(text []byte) error {
 		return fmt.Errorf("an id stored twice: %.100s", text)
 	})
 	if err == nil && len(rejected) > 0 {
