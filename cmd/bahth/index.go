@@ -20,6 +20,8 @@ func indexCmd() *cobra.Command {
 		Long: "Each article replaces the stored one with its id, so loading a file twice leaves the same index.\n" +
 			"A malformed line is reported as FILE:LINE: reason and written whole to the rejects file; the\n" +
 			"other lines still load, and the exit status is non-zero. Ctrl-C stops after storing what was read.\n" +
+			"A missing index is built whole, faster, and appears only once complete: Ctrl-C while the files\n" +
+			"are read leaves no index, and running the command again builds it.\n" +
 			"The article schema is in the README.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.Files = args
