@@ -134,6 +134,11 @@ func shingleHashes(a Article) []uint64 {
 			words = append(words, tok.Term)
 		}
 	}
+	return shingleHashesOf(words)
+}
+
+// shingleHashesOf is shingleHashes of the words wireAnalyzer made.
+func shingleHashesOf(words [][]byte) []uint64 {
 	if len(words) < minWireWords {
 		return nil
 	}
@@ -202,6 +207,15 @@ func wireSignature(a Article) ([]string, packed) {
 // number hashed to 48 bits, written as 12 hex digits.
 func (s *signature) bandTerms() []string {
 	out := make([]string, wireBands)
+	for b, h := range s.bandHashes() {
+		out[b] = fmt.Sprintf("%012x", h)
+	}
+	return out
+}
+
+// bandHashes returns the 48-bit hashes that bandTerms writes out.
+func (s *signature) bandHashes() []uint64 {
+	out := make([]uint64, wireBands)
 	var buf [8 * (bandRows + 1)]byte
 	for b := range wireBands {
 		binary.LittleEndian.PutUint64(buf[:], uint64(b))
@@ -210,7 +224,7 @@ func (s *signature) bandTerms() []string {
 		}
 		h := fnv.New64a()
 		h.Write(buf[:])
-		out[b] = fmt.Sprintf("%012x", h.Sum64()>>16)
+		out[b] = h.Sum64() >> 16
 	}
 	return out
 }

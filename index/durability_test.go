@@ -14,10 +14,15 @@ import (
 	"github.com/bahth/bahth/index"
 )
 
-// The test binary doubles as the writer process that TestKill9 kills.
+// The test binary doubles as the writer process that TestKill9 kills and
+// the builder that TestBuildKill9 kills.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("BAHTH_TEST_WRITER"); dir != "" {
 		runWriter(dir)
+		return
+	}
+	if dir := os.Getenv("BAHTH_TEST_BUILDER"); dir != "" {
+		runBuilder(dir)
 		return
 	}
 	os.Exit(m.Run())

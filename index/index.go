@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
@@ -170,6 +171,11 @@ func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 
 // document maps an article to the bleve document with its ranking fields.
 func (ix *Index) document(a Article) (*document.Document, error) {
+	return articleDocument(ix.bleve.Mapping(), a)
+}
+
+// articleDocument maps an article with the index mapping m.
+func articleDocument(m mapping.IndexMapping, a Article) (*document.Document, error) {
 	// Each text a value of its own (its own array position), so that no
 	// pair or phrase spans the end of the title and the start of the body.
 	var all []string
@@ -202,7 +208,7 @@ func (ix *Index) document(a Article) (*document.Document, error) {
 		data[fieldDay] = p.Format(time.DateOnly)
 	}
 	doc := document.NewDocument(a.ID)
-	if err := ix.bleve.Mapping().MapDocument(doc, data); err != nil {
+	if err := m.MapDocument(doc, data); err != nil {
 		return nil, fmt.Errorf("mapping article %s: %w", a.ID, err)
 	}
 	raw, err := json.Marshal(a)

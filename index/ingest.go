@@ -33,7 +33,11 @@ type IngestOptions struct {
 // IngestStats counts what a load did.
 type IngestStats struct {
 	Added, Updated, Deleted, Rejected int
-	BytesRead                         atomic.Int64 // bytes of the input files read so far (compressed for .gz)
+	// Building counts the articles read into a new index that is built
+	// whole (BuildFiles): they are stored, and counted as added, only once
+	// the build is complete.
+	Building  int
+	BytesRead atomic.Int64 // bytes of the input files read so far (compressed for .gz)
 }
 
 // Total is the number of articles stored (added or updated).

@@ -7,8 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/bahth/bahth/index"
@@ -48,39 +50,68 @@ func readCorpusLines(b *testing.B, n int) [][]byte {
 	return lines
 }
 
-// BenchmarkLoad loads the first 5,000 articles of the news corpus side by
-// side: Bahth's loader (Index.Ingest, what bahth index runs: stored
+// BenchmarkLoad loads the first 5,000 articles of the news corpus
+// (BAHTH_LOAD_N articles, 0 for all) side by side: Bahth's loader (what
+// bahth index runs into a new index: index.BuildFiles, with stored
 // articles; stemmed text with positions, exact, title and lead fields;
-// wire copies; durable batches) and a plain bleve loader with the built-in ar
-// analyzer on title and body, storing nothing (the reference loader of
-// issue 3). It reports articles/s.
+// wire copies; on disk before it returns) and a plain bleve loader with the
+// built-in ar analyzer on title and body, storing nothing (the reference
+// loader of issue 3). bahth-online, for context, loads the same articles
+// into an existing empty index batch by batch (Index.Ingest, what bahth
+// index runs into an existing index and the write API runs). It reports
+// articles/s.
 //
 //	go test -run xxx -bench BenchmarkLoad -benchtime 1x -count 3 ./index
 func BenchmarkLoad(b *testing.B) {
-	lines := readCorpusLines(b, 5000)
+	n := 5000
+	if v := os.Getenv("BAHTH_LOAD_N"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("BAHTH_LOAD_N=%q: %v", v, err)
+		}
+		if n <= 0 {
+			n = math.MaxInt
+		}
+	}
+	lines := readCorpusLines(b, n)
 	size := 0
 	for _, l := range lines {
 		size += len(l)
 	}
-	b.Run("bahth", func(b *testing.B) {
-		b.SetBytes(int64(size))
-		data := bytes.Join(lines, []byte("\n"))
-		for b.Loop() {
-			ix, err := index.Create(filepath.Join(b.TempDir(), "ix"))
-			if err != nil {
-				b.Fatal(err)
+	data := bytes.Join(lines, []byte("\n"))
+	file := filepath.Join(b.TempDir(), "corpus.jsonl")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	// bahthLoad runs one of Bahth's loaders per iteration and checks that it
+	// stored every article.
+	bahthLoad := func(load func(dir string, st *index.IngestStats) (*index.Index, error)) func(*testing.B) {
+		return func(b *testing.B) {
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				var st index.IngestStats
+				ix, err := load(filepath.Join(b.TempDir(), "ix"), &st)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n, _ := ix.Count(); int(n) != len(lines) || st.Added != len(lines) {
+					b.Fatalf("indexed %d (added %d) of %d", n, st.Added, len(lines))
+				}
+				ix.Close()
 			}
-			var st index.IngestStats
-			if err := ix.Ingest(context.Background(), bytes.NewReader(data), "corpus.jsonl", index.IngestOptions{}, &st); err != nil {
-				b.Fatal(err)
-			}
-			if n, _ := ix.Count(); int(n) != len(lines) || st.Added != len(lines) {
-				b.Fatalf("indexed %d (added %d) of %d", n, st.Added, len(lines))
-			}
-			ix.Close()
+			b.ReportMetric(float64(len(lines)*b.N)/b.Elapsed().Seconds(), "articles/s")
 		}
-		b.ReportMetric(float64(len(lines)*b.N)/b.Elapsed().Seconds(), "articles/s")
-	})
+	}
+	b.Run("bahth", bahthLoad(func(dir string, st *index.IngestStats) (*index.Index, error) {
+		return index.BuildFiles(context.Background(), dir, []string{file}, index.IngestOptions{}, st)
+	}))
+	b.Run("bahth-online", bahthLoad(func(dir string, st *index.IngestStats) (*index.Index, error) {
+		ix, err := index.Create(dir)
+		if err != nil {
+			return nil, err
+		}
+		return ix, ix.Ingest(context.Background(), bytes.NewReader(data), "corpus.jsonl", index.IngestOptions{}, st)
+	}))
 	b.Run("bleve-ar", func(b *testing.B) {
 		b.SetBytes(int64(size))
 		m := bleve.NewIndexMapping()

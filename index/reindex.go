@@ -1,9 +1,10 @@
 package index
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -56,17 +57,19 @@ func Reindex(dir string) (int, error) {
 	defer old.Close()
 	newPath := generationPath(dir, generationOf(dir)+1)
 	os.RemoveAll(newPath) // a rebuild that was interrupted
-	fresh, err := createAt(newPath, Options{})
-	if err != nil {
-		return 0, err
+	var st IngestStats
+	var rejected []error
+	opts := IngestOptions{MaxLineBytes: math.MaxInt, Reject: func(_ []byte, err error) { rejected = append(rejected, err) }}
+	err = buildAt(context.Background(), newPath, opts, &st, storedLines(old), func(text []byte) error {
+		return fmt.Errorf("an id stored twice: %.100s", text)
+	})
+	if err == nil && len(rejected) > 0 {
+		err = fmt.Errorf("%d stored articles are not valid articles: %w", len(rejected), errors.Join(rejected...))
 	}
-	n, err := copyArticles(old, fresh)
-	if cerr := fresh.Close(); err == nil {
-		err = cerr
-	}
+	n := st.Building
 	if err != nil {
 		os.RemoveAll(newPath)
-		return n, err
+		return 0, err
 	}
 	// The swap: a new link renamed over the old one, atomically.
 	tmp := dir + ".swap"
@@ -87,40 +90,36 @@ func Reindex(dir string) (int, error) {
 	return n, os.RemoveAll(oldPath)
 }
 
-// copyArticles pages through the stored articles of old in id order and
-// adds them to fresh.
-func copyArticles(old bleve.Index, fresh *Index) (int, error) {
-	const page = 500
-	n := 0
-	var after []string
-	for {
-		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
-		req.SortBy([]string{"_id"})
-		req.Fields = []string{sourceField}
-		if after != nil {
-			req.SearchAfter = after
-		}
-		res, err := old.Search(req)
-		if err != nil {
-			return n, err
-		}
-		if len(res.Hits) == 0 {
-			return n, nil
-		}
-		batch := make([]Article, 0, len(res.Hits))
-		for _, h := range res.Hits {
-			raw, _ := h.Fields[sourceField].(string)
-			var a Article
-			if err := json.Unmarshal([]byte(raw), &a); err != nil {
-				return n, fmt.Errorf("stored article %s: %w", h.ID, err)
+// storedLines pages through the stored articles of old in id order and
+// emits each one's stored JSON.
+func storedLines(old bleve.Index) func(emit func(string, int, []byte) error) error {
+	return func(emit func(string, int, []byte) error) error {
+		const page = 500
+		n := 0
+		var after []string
+		for {
+			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
+			req.SortBy([]string{"_id"})
+			req.Fields = []string{sourceField}
+			if after != nil {
+				req.SearchAfter = after
 			}
-			batch = append(batch, a)
+			res, err := old.Search(req)
+			if err != nil {
+				return err
+			}
+			if len(res.Hits) == 0 {
+				return nil
+			}
+			for _, h := range res.Hits {
+				raw, _ := h.Fields[sourceField].(string)
+				n++
+				if err := emit("stored article "+h.ID, n, []byte(raw)); err != nil {
+					return err
+				}
+			}
+			after = []string{res.Hits[len(res.Hits)-1].ID}
 		}
-		if err := fresh.Add(batch); err != nil {
-			return n, err
-		}
-		n += len(batch)
-		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
 }
 

@@ -44,12 +44,6 @@ func Run(ctx context.Context, cfg Config, log io.Writer) error {
 	if cfg.LogEvery == 0 {
 		cfg.LogEvery = 5 * time.Second
 	}
-	ix, err := index.OpenOrCreate(cfg.Index)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-
 	rej := &rejects{path: cfg.Rejects, log: log}
 	defer rej.close()
 	var st index.IngestStats
@@ -64,10 +58,23 @@ func Run(ctx context.Context, cfg Config, log io.Writer) error {
 		},
 		Progress: func(*index.IngestStats) { report.update() },
 	}
-	for _, f := range cfg.Files {
-		if err = ix.IngestFile(ctx, f, opts, &st); err != nil {
-			break
+	// A new index is built whole (index.BuildFiles), an existing one
+	// updated batch by batch.
+	var ix *index.Index
+	var err error
+	_, serr := os.Lstat(cfg.Index)
+	built := errors.Is(serr, os.ErrNotExist) && len(cfg.Files) > 0
+	if built {
+		ix, err = index.BuildFiles(ctx, cfg.Index, cfg.Files, opts, &st)
+	} else if ix, err = index.OpenOrCreate(cfg.Index); err == nil {
+		for _, f := range cfg.Files {
+			if err = ix.IngestFile(ctx, f, opts, &st); err != nil {
+				break
+			}
 		}
+	}
+	if ix != nil {
+		defer ix.Close()
 	}
 	if err == nil && cfg.Delete != "" {
 		err = deleteIDs(ix, cfg.Delete, &st)
@@ -76,6 +83,9 @@ func Run(ctx context.Context, cfg Config, log io.Writer) error {
 	elapsed := time.Since(start)
 	fmt.Fprintf(log, "added %d, updated %d, deleted %d, rejected %d in %s (%.0f articles/s)\n",
 		st.Added, st.Updated, st.Deleted, st.Rejected, elapsed.Round(time.Millisecond), float64(st.Total())/elapsed.Seconds())
+	if errors.Is(err, context.Canceled) && built && st.Total() == 0 {
+		return fmt.Errorf("interrupted before the new index %s was complete: nothing is stored; run the same command again", cfg.Index)
+	}
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted: the %d articles above are stored; run the same command again to finish", st.Total())
 	}
@@ -188,6 +198,10 @@ func (r *reporter) update() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := r.st.Total()
+	what := "stored"
+	if r.st.Building > 0 { // a new index, stored whole at the end
+		n, what = r.st.Building, "indexed (stored once the new index is complete)"
+	}
 	rate := float64(n) / time.Since(r.start).Seconds()
 	if r.bar != nil {
 		r.bar.Describe(fmt.Sprintf("%d articles, %.0f/s", n, rate))
@@ -202,7 +216,7 @@ func (r *reporter) update() {
 	if r.total > 0 {
 		read = fmt.Sprintf("%.1f of %.1f MB read", float64(r.st.BytesRead.Load())/1e6, float64(r.total)/1e6)
 	}
-	fmt.Fprintf(r.log, "%d articles stored (%.0f/s), %d rejected, %s\n", n, rate, r.st.Rejected, read)
+	fmt.Fprintf(r.log, "%d articles %s (%.0f/s), %d rejected, %s\n", n, what, rate, r.st.Rejected, read)
 }
 
 // printf writes a message above the bar.

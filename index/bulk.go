@@ -1,0 +1,658 @@
+package index
+
+// Bulk building: a new index (the first load into a missing index, and
+// Reindex) is built offline with scorch's Builder instead of batch by batch
+// through a live index. The Builder writes a segment every bulkSegmentDocs
+// articles and merges them once at the end, without the snapshots, the
+// persister and the online merges a live index runs after every batch
+// (BENCHMARKS.md, "Loading"). The index appears whole: it is built in
+// PATH.building and renamed to PATH once complete and on disk, so a crash
+// or Ctrl-C while reading leaves no index, and rerunning builds it again.
+//
+// Several workers parse, map and analyze the articles and compute their
+// wire signatures; one goroutine takes them in input order, rejects, finds
+// wire copies in an in-memory LSH table (the index can't be searched while
+// it is built) and hands the documents to the Builder, which writes the
+// segments. An id seen a second time is passed back to the caller (dup),
+// who applies it once the index is open, as an ordinary upsert: the later
+// version wins, as in a live load.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/bahth/bahth/analyzer"
+	"github.com/bahth/bahth/internal/corpus"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/util"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+const (
+	// Articles per segment the Builder writes (scorch's default). Each
+	// article analyzed holds about 300 KB until its segment is written:
+	// 2,500 took the peak RSS of a 5,000-article build from 0.7 to 1.1 GB
+	// for 2% less CPU, 5,000 to 1.4 GB.
+	bulkSegmentDocs = 1000
+	// Segments merged at once at the end. Scorch's default of 10 merges
+	// the 70 segments of the news corpus in two rounds, rewriting
+	// everything twice; 100 merges them in one.
+	bulkMergeMax = 100
+	bulkChunk    = 32 // lines a worker takes at a time
+	bulkAhead    = 8  // chunks prepared ahead of the Builder
+)
+
+// bulkLine is one input line on its way through a build.
+type bulkLine struct {
+	name string // the input's name, for reasons
+	line int
+	text []byte
+	// What a worker made of it: a rejection, or the article analyzed.
+	reject error
+	fail   error // a mapping error, which stops the build
+	art    Article
+	doc    *document.Document
+	lens   [4]int64 // analyzed lengths of rankedFields
+	bands  []uint64 // LSH band hashes; nil when too short to group
+	sig    packed
+}
+
+type bulkBatch struct {
+	lines []bulkLine
+	done  chan struct{} // closed once a worker prepared the lines
+}
+
+// buildAt builds a new index in path (which must not exist) from the lines
+// feed emits, with Bahth's analysis (Options{}). Rejected lines go to opts.Reject
+// and count in st.Rejected; the later versions of an id seen twice go to
+// dup (they are not in the built index). st.Building counts the articles
+// in the build as it goes; the caller counts them as stored once buildAt
+// returns nil, by when the index is on disk. It stops reading when ctx is
+// cancelled and then removes what it built.
+func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestStats,
+	feed func(emit func(name string, line int, text []byte) error) error, dup func(text []byte) error) (err error) {
+	if opts.MaxLineBytes <= 0 {
+		opts.MaxLineBytes = DefaultMaxLineBytes
+	}
+	// opts.BatchSize is for live batches; the Builder writes bulkSegmentDocs.
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("creating index: %s already exists", path)
+	}
+	staging := path + ".building"
+	if err := os.RemoveAll(staging); err != nil { // a build that was interrupted
+		return err
+	}
+	if err := os.MkdirAll(staging, 0o755); err != nil {
+		return err
+	}
+	defer func() {
+		if rerr := os.RemoveAll(staging); err == nil {
+			err = rerr
+		}
+	}()
+	o := Options{} // analyzeDocument relies on Bahth's analyzers
+	m := newMapping(o)
+	// An empty index first (bleve's index_meta.json and the mapping in its
+	// store); the Builder makes the store with the articles beside it.
+	ixPath := filepath.Join(staging, "index")
+	empty, err := bleve.NewUsing(ixPath, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("building index in %s: %w", path, err)
+	}
+	if err := empty.Close(); err != nil {
+		return err
+	}
+	sink, err := newBuilderSink(ixPath, staging, bulkSegmentDocs)
+	if err != nil {
+		return fmt.Errorf("building index in %s: %w", path, err)
+	}
+
+	var failed atomic.Bool // the sequencer stopped: stop reading
+	work := make(chan *bulkBatch, 2*runtime.GOMAXPROCS(0))
+	order := make(chan *bulkBatch, bulkAhead)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				for i := range b.lines {
+					prepareLine(m, &b.lines[i], opts.MaxLineBytes)
+				}
+				close(b.done)
+			}
+		}()
+	}
+	seq := &bulkSequencer{sink: sink, opts: opts, st: st, dup: dup, seen: map[string]bool{}, lsh: newBandTable(),
+		stats: fieldStats{Tokens: map[string]int64{}}}
+	seqDone := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range order {
+			<-b.done
+			if err == nil {
+				if err = seq.take(b.lines); err != nil {
+					failed.Store(true)
+				}
+			}
+		}
+		seqDone <- err
+	}()
+
+	cur := &bulkBatch{done: make(chan struct{})}
+	flush := func() {
+		order <- cur
+		work <- cur
+		cur = &bulkBatch{done: make(chan struct{})}
+	}
+	ferr := feed(func(name string, line int, text []byte) error {
+		cur.lines = append(cur.lines, bulkLine{name: name, line: line, text: slices.Clone(text)})
+		if len(cur.lines) == bulkChunk {
+			flush()
+		}
+		if failed.Load() {
+			return errStopped
+		}
+		return ctx.Err()
+	})
+	if len(cur.lines) > 0 {
+		flush()
+	}
+	close(work)
+	close(order)
+	wg.Wait()
+	serr := <-seqDone
+	if serr != nil || (ferr != nil && !errors.Is(ferr, errStopped)) {
+		return errors.Join(ferr, serr) // staging is removed: nothing was built
+	}
+	return seq.finish(ixPath, path, o)
+}
+
+var errStopped = errors.New("stopped")
+
+// prepareLine parses, maps and analyzes one line (in a worker).
+func prepareLine(m mapping.IndexMapping, l *bulkLine, maxLine int) {
+	if len(l.text) > maxLine {
+		l.reject = fmt.Errorf("%s:%d: %w: line of %d bytes is over the limit of %d", l.name, l.line, ErrInvalidArticle, len(l.text), maxLine)
+		return
+	}
+	a, err := ParseArticle(l.text)
+	if err != nil {
+		l.reject = fmt.Errorf("%s:%d: %w", l.name, l.line, err)
+		return
+	}
+	l.art = a
+	if l.doc, l.fail = articleDocument(m, a); l.fail != nil {
+		return
+	}
+	var texts textTokens
+	analyzeDocument(l.doc, &l.lens, &texts)
+	// The shingles' words are the exact tokens of title, summary and body.
+	var words [][]byte
+	for _, t := range []string{a.Title, a.Summary, a.Body} {
+		for _, tok := range texts.exact([]byte(t)) {
+			words = append(words, tok.Term)
+		}
+	}
+	if sh := shingleHashesOf(words); len(sh) > 0 {
+		sig := minHash(sh)
+		l.bands, l.sig = sig.bandHashes(), sig.pack(len(sh))
+	}
+}
+
+// textTokens analyzes each text of an article once for all its fields.
+// Bahth's stemmed analyzer is its exact one followed by the stem filter
+// (analyzer/registry.go), so text, title and lead take the exact tokens
+// stemmed, and a lead, the body up to a space, takes the body's tokens
+// that end within it. TestAnalyzeOnce checks that this gives what each
+// field's own analyzer gives.
+type textTokens struct {
+	exacts, stems map[string]analysis.TokenStream
+}
+
+var stemFilter analyzer.StemFilter
+
+func (t *textTokens) exact(v []byte) analysis.TokenStream {
+	if ts, ok := t.exacts[string(v)]; ok {
+		return ts
+	}
+	if t.exacts == nil {
+		t.exacts = map[string]analysis.TokenStream{}
+	}
+	ts := wireAnalyzer.Analyze(v)
+	t.exacts[string(v)] = ts
+	return ts
+}
+
+func (t *textTokens) stem(v []byte) analysis.TokenStream {
+	if ts, ok := t.stems[string(v)]; ok {
+		return ts
+	}
+	if t.stems == nil {
+		t.stems = map[string]analysis.TokenStream{}
+	}
+	ex := t.exact(v)
+	toks := make([]analysis.Token, len(ex)) // the filter changes its tokens
+	ts := make(analysis.TokenStream, len(ex))
+	for i, tok := range ex {
+		toks[i] = *tok
+		toks[i].Term = slices.Clone(tok.Term)
+		ts[i] = &toks[i]
+	}
+	ts = stemFilter.Filter(ts)
+	t.stems[string(v)] = ts
+	return ts
+}
+
+// tokensFor returns the tokens of a field of an article document, or nil
+// when the field is analyzed otherwise.
+func (t *textTokens) tokensFor(f document.Field, body []byte) analysis.TokenStream {
+	v := f.Value()
+	switch f.Name() {
+	case fieldExact:
+		return t.exact(v)
+	case fieldText, fieldTitle:
+		return t.stem(v)
+	case fieldLead:
+		if !bytes.HasPrefix(body, v) {
+			return nil
+		}
+		all := t.stem(body)
+		n := 0
+		for n < len(all) && all[n].End <= len(v) {
+			n++
+		}
+		return all[:n]
+	}
+	return nil
+}
+
+// analyzeDocument analyzes the indexed fields of doc here, so that the
+// Builder (which analyzes on its one goroutine) does not analyze them
+// again, and sums the lengths of the ranking fields. The text fields are
+// analyzed through texts, once per text.
+func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) {
+	if doc.HasComposite() {
+		return // composite fields take their parts' tokens as they are analyzed
+	}
+	var body []byte
+	for _, f := range doc.Fields {
+		if f.Name() == fieldText {
+			body = f.Value() // the last of title, summary and body
+		}
+	}
+	for i, f := range doc.Fields {
+		if !f.Options().IsIndexed() {
+			continue
+		}
+		var length int
+		if ts := texts.tokensFor(f, body); ts != nil {
+			length = len(ts)
+			doc.Fields[i] = analyzedField{Field: f, length: length,
+				freqs: analysis.TokenFrequency(ts, f.ArrayPositions(), f.Options())}
+		} else {
+			f.Analyze()
+			length = f.AnalyzedLength()
+			doc.Fields[i] = analyzedField{Field: f, length: length, freqs: f.AnalyzedTokenFrequencies()}
+		}
+		if k := slices.Index(rankedFields, f.Name()); k >= 0 {
+			lens[k] += int64(length)
+		}
+	}
+}
+
+// analyzedField is a field already analyzed: analyzing it again does nothing.
+type analyzedField struct {
+	document.Field
+	length int
+	freqs  index.TokenFrequencies
+}
+
+func (analyzedField) Analyze()                                           {}
+func (f analyzedField) AnalyzedLength() int                              { return f.length }
+func (f analyzedField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// bulkSequencer takes the prepared lines in input order (one goroutine).
+type bulkSequencer struct {
+	sink    *builderSink
+	opts    IngestOptions
+	st      *IngestStats
+	dup     func([]byte) error
+	seen    map[string]bool // ids in the build
+	unknown map[string]bool // fields outside the schema, reported once
+	lsh     *bandTable
+	stats   fieldStats
+}
+
+func (s *bulkSequencer) take(lines []bulkLine) error {
+	for i := range lines {
+		l := &lines[i]
+		switch {
+		case l.reject != nil:
+			s.st.Rejected++
+			if s.opts.Reject != nil {
+				s.opts.Reject(l.text, l.reject)
+			}
+			continue
+		case l.fail != nil:
+			return l.fail
+		}
+		for k := range l.art.Extra {
+			if s.unknown == nil {
+				s.unknown = map[string]bool{}
+			}
+			if !s.unknown[k] {
+				s.unknown[k] = true
+				if s.opts.Unknown != nil {
+					s.opts.Unknown(k, fmt.Sprintf("%s:%d", l.name, l.line))
+				}
+			}
+		}
+		id := l.art.ID
+		if s.seen[id] {
+			if err := s.dup(l.text); err != nil {
+				return err
+			}
+			continue
+		}
+		s.seen[id] = true
+		w := &wireInfo{id: id, key: id, sig: l.sig}
+		if l.bands != nil {
+			w.key = s.lsh.assign(w, l.bands)
+			w.bands = make([]string, len(l.bands))
+			for b, h := range l.bands {
+				w.bands[b] = fmt.Sprintf("%012x", h)
+			}
+		}
+		w.addTo(l.doc) // keyword fields, analyzed by the Builder
+		w.bands = nil  // the table keeps what it needs
+		if err := s.sink.add(l.doc); err != nil {
+			return fmt.Errorf("article %s: %w", id, err)
+		}
+		for k, n := range l.lens {
+			s.stats.Tokens[rankedFields[k]] += n
+		}
+		s.stats.Docs++
+		s.st.Building++
+		lines[i] = bulkLine{} // let the collector have the document once the Builder wrote it
+	}
+	if s.opts.Progress != nil {
+		s.opts.Progress(s.st)
+	}
+	return nil
+}
+
+// finish merges the segments, records the statistics and the analysis,
+// and moves the index from ixPath to path once it is on disk.
+func (s *bulkSequencer) finish(ixPath, path string, o Options) error {
+	raw, err := json.Marshal(s.stats)
+	if err != nil {
+		return err
+	}
+	if err := s.sink.finish(s.stats.Docs > 0, raw); err != nil {
+		return fmt.Errorf("building index in %s: %w", path, err)
+	}
+	if err := writeMeta(ixPath, metaOf(o)); err != nil {
+		return err
+	}
+	if err := syncPath(filepath.Join(ixPath, metaFile)); err != nil {
+		return err
+	}
+	if err := syncPath(ixPath); err != nil {
+		return err
+	}
+	if err := os.Rename(ixPath, path); err != nil {
+		return err
+	}
+	return syncPath(filepath.Dir(path))
+}
+
+// syncPath flushes a file or a directory (its entries) to disk.
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// bandTable finds wire copies among the articles of a build, in memory:
+// the articles by LSH band hash, as linked lists in one slice (a build of
+// 70,000 articles holds 2.8 million band entries).
+type bandTable struct {
+	head  map[uint64]int32 // band hash -> its last entry + 1
+	entry []bandEntry
+	infos []*wireInfo
+}
+
+type bandEntry struct {
+	info int32 // index in infos
+	next int32 // the band's previous entry + 1; 0 ends the list
+}
+
+func newBandTable() *bandTable { return &bandTable{head: map[uint64]int32{}} }
+
+// assign returns w's group key: the key of the most similar earlier
+// article that it is a copy of, as wireMatches decides for a live index
+// (the maxCandidates sharing most bands are compared), else w's own id.
+// Then it adds w to the table.
+func (t *bandTable) assign(w *wireInfo, bands []uint64) string {
+	shared := map[int32]int{}
+	for _, h := range bands {
+		for e := t.head[h]; e != 0; e = t.entry[e-1].next {
+			shared[t.entry[e-1].info]++
+		}
+	}
+	cands := make([]int32, 0, len(shared))
+	for i := range shared {
+		cands = append(cands, i)
+	}
+	if len(cands) > maxCandidates {
+		sort.Slice(cands, func(i, j int) bool {
+			a, b := cands[i], cands[j]
+			if shared[a] != shared[b] {
+				return shared[a] > shared[b]
+			}
+			return a < b
+		})
+		cands = cands[:maxCandidates]
+	}
+	key := w.id
+	var best *WireMatch
+	for _, i := range cands {
+		o := t.infos[i]
+		c := newWireMatch(o.id, o.key, w.sig, o.sig)
+		if !c.Copy {
+			continue
+		}
+		if best == nil || c.Similarity > best.Similarity ||
+			(c.Similarity == best.Similarity && (c.Key < best.Key || (c.Key == best.Key && c.ID < best.ID))) {
+			best, key = &c, c.Key
+		}
+	}
+	w.key = key
+	t.infos = append(t.infos, w)
+	n := int32(len(t.infos) - 1)
+	for _, h := range bands {
+		t.entry = append(t.entry, bandEntry{info: n, next: t.head[h]})
+		t.head[h] = int32(len(t.entry))
+	}
+	return key
+}
+
+// BuildFiles creates the index at dir, which must not exist, from JSON
+// Lines files (plain, .gz, or "-" for stdin), as IngestFile would load them
+// into an empty index, but built whole and offline (see the top of this
+// file): faster, and nothing is stored until everything is read. The index
+// then appears at once; st.Building counts the articles read so far, and
+// they are counted as added once the index is on disk. A later line with
+// an id seen before replaces it, as in IngestFile: those lines are kept in
+// DIR.later.jsonl and loaded into the new index as ordinary upserts. When
+// ctx is cancelled while the files are read, no index is made and ctx's
+// error is returned; once they are read the build completes.
+func BuildFiles(ctx context.Context, dir string, paths []string, opts IngestOptions, st *IngestStats) (*Index, error) {
+	if _, err := os.Lstat(dir); err == nil {
+		return nil, fmt.Errorf("creating index: %s already exists", dir)
+	}
+	gen := generationPath(dir, 1)
+	if err := os.RemoveAll(gen); err != nil { // left by a crash before dir was linked to it
+		return nil, err
+	}
+	later := &laterLines{path: strings.TrimRight(dir, string(filepath.Separator)) + ".later.jsonl"}
+	defer later.remove()
+	err := buildAt(ctx, gen, opts, st, func(emit func(string, int, []byte) error) error {
+		for _, p := range paths {
+			r, closeFn, err := corpus.Open(p, &st.BytesRead)
+			if err != nil {
+				return err
+			}
+			err = corpus.Read(r, p, func(line int, text []byte) error { return emit(p, line, text) })
+			closeFn()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}, later.add)
+	if err == nil {
+		err = later.close()
+	}
+	if err != nil {
+		os.RemoveAll(gen)
+		st.Building = 0
+		return nil, err
+	}
+	if err := os.Symlink(filepath.Base(gen), dir); err != nil {
+		os.RemoveAll(gen)
+		return nil, fmt.Errorf("creating index %s: %w", dir, err)
+	}
+	if err := syncPath(filepath.Dir(gen)); err != nil {
+		return nil, err
+	}
+	st.Added += st.Building
+	st.Building = 0
+	ix, err := Open(dir)
+	if err != nil || later.n == 0 {
+		return ix, err
+	}
+	// The later versions, as a live load: unknown fields were reported.
+	opts.Unknown, opts.Reject = nil, nil
+	if err := ix.IngestFile(ctx, later.path, opts, st); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// laterLines keeps the lines whose id a build already holds, in order.
+type laterLines struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+	n    int
+}
+
+func (l *laterLines) add(text []byte) error {
+	if l.f == nil {
+		f, err := os.Create(l.path)
+		if err != nil {
+			return err
+		}
+		l.f, l.w = f, bufio.NewWriter(f)
+	}
+	l.n++
+	l.w.Write(text)
+	return l.w.WriteByte('\n')
+}
+
+func (l *laterLines) close() error {
+	if l.f == nil {
+		return nil
+	}
+	err := l.w.Flush()
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	l.f = nil
+	return err
+}
+
+func (l *laterLines) remove() {
+	l.close()
+	os.Remove(l.path)
+}
+
+// builderSink writes segments with scorch's Builder beside the empty
+// index at ixPath, and puts them in its place at the end.
+type builderSink struct {
+	b      *scorch.Builder
+	ixPath string
+}
+
+func newBuilderSink(ixPath, staging string, segDocs int) (*builderSink, error) {
+	b, err := bleve.Open(ixPath)
+	if err != nil {
+		return nil, err
+	}
+	mj, err := util.MarshalJSON(b.Mapping())
+	b.Close()
+	if err != nil {
+		return nil, err
+	}
+	builder, err := scorch.NewBuilder(map[string]interface{}{
+		"path":            filepath.Join(ixPath, "store.built"),
+		"buildPathPrefix": staging,
+		"batchSize":       segDocs,
+		"mergeMax":        bulkMergeMax,
+		"internal":        map[string][]byte{string(util.MappingInternalKey): mj},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &builderSink{b: builder, ixPath: ixPath}, nil
+}
+
+func (s *builderSink) add(doc *document.Document) error { return s.b.Index(doc) }
+
+// finish merges the segments into the index's store with the statistics
+// (any is false when no document was added).
+func (s *builderSink) finish(any bool, stats []byte) error {
+	if any { // else the empty index stays
+		if err := s.b.Close(); err != nil { // the merge; segments are synced to disk
+			return err
+		}
+		store := filepath.Join(s.ixPath, "store")
+		if err := os.RemoveAll(store); err != nil {
+			return err
+		}
+		if err := os.Rename(store+".built", store); err != nil {
+			return err
+		}
+	}
+	b, err := bleve.Open(s.ixPath)
+	if err != nil {
+		return fmt.Errorf("opening the built index: %w", err)
+	}
+	err = b.SetInternal(statsKey, stats)
+	if cerr := b.Close(); err == nil {
+		err = cerr // closing persists the statistics
+	}
+	return err
+}

@@ -1,0 +1,150 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bahth/bahth/internal/corpus"
+	"github.com/bahth/bahth/internal/samples"
+	"github.com/blevesearch/bleve/v2/document"
+)
+
+// writeArticles writes articles as a JSON Lines file.
+func writeArticles(t *testing.T, articles []Article) string {
+	t.Helper()
+	var buf bytes.Buffer
+	for _, a := range articles {
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+	}
+	path := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestBuildWireAndStats: a bulk build groups wire copies as a live load of
+// the same articles in the same order does, indexes the band terms so that
+// a later live write finds the group, and records the same statistics.
+func TestBuildWireAndStats(t *testing.T) {
+	order := []string{"w-agency", "w-football", "w-copy1", "w-report", "w-copy2", "w-phone", "w-brief"}
+	path := writeArticles(t, fixtures(order...))
+	dir := filepath.Join(t.TempDir(), "ix")
+	var st IngestStats
+	ix, err := BuildFiles(context.Background(), dir, []string{path}, IngestOptions{}, &st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if st.Added != len(order) || st.Building != 0 {
+		t.Errorf("added %d, building %d; want %d and 0", st.Added, st.Building, len(order))
+	}
+	live := newWireIndex(t)
+	for _, id := range order {
+		if err := live.Add(fixtures(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range order {
+		if got, want := groupKey(t, ix, id), groupKey(t, live, id); got != want {
+			t.Errorf("%s: group key %q after a build, %q after a live load", id, got, want)
+		}
+	}
+	if !reflect.DeepEqual(ix.stats, live.stats) {
+		t.Errorf("statistics after a build %+v, after a live load %+v", ix.stats, live.stats)
+	}
+	// The band terms are in the index: a live write after the build joins the group.
+	if err := ix.Add(fixtures("w-gulf")); err != nil {
+		t.Fatal(err)
+	}
+	late := WireFixtures["w-copy1"]
+	late.ID = "w-late"
+	if err := ix.Add([]Article{late}); err != nil {
+		t.Fatal(err)
+	}
+	if got := groupKey(t, ix, "w-late"); got != "w-agency" {
+		t.Errorf("an article written after the build has group key %q, want w-agency", got)
+	}
+}
+
+// TestAnalyzeOnce: the fields analyzed once per text (analyzeDocument)
+// get the tokens, lengths and frequencies each field's own analyzer gives,
+// on the sample articles, the wire fixtures and, when present, the first
+// 300 articles of the news corpus.
+func TestAnalyzeOnce(t *testing.T) {
+	var articles []Article
+	if err := corpus.Read(bytes.NewReader(samples.Articles), "samples", func(_ int, text []byte) error {
+		a, err := ParseArticle(text)
+		articles = append(articles, a)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	articles = append(articles, AllWireFixtures()...)
+	articles = append(articles, Article{ID: "x", Body: strings.Repeat("كلمة ", 30) + "في والكتاب. " + strings.Repeat("ثانية ", 20)})
+	path := os.Getenv("BAHTH_CORPUS")
+	if path == "" {
+		path = "../../shared/corpus/news-ar-70k.jsonl.gz"
+	}
+	if _, err := os.Stat(path); err == nil {
+		n := 0
+		err := corpus.Lines(path, func(_ int, text []byte) error {
+			if n++; n > 300 {
+				return errStopped
+			}
+			a, err := ParseArticle(text)
+			articles = append(articles, a)
+			return err
+		})
+		if err != nil && !errors.Is(err, errStopped) {
+			t.Fatal(err)
+		}
+	}
+	m := newMapping(Options{})
+	for _, a := range articles {
+		want, err := articleDocument(m, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := articleDocument(m, a)
+		var lens [4]int64
+		analyzeDocument(got, &lens, &textTokens{})
+		byKey := map[string]document.Field{} // the mapping's field order varies
+		for _, g := range got.Fields {
+			byKey[fmt.Sprint(g.Name(), g.ArrayPositions())] = g
+		}
+		var wantLens [4]int64
+		for _, f := range want.Fields {
+			if !f.Options().IsIndexed() {
+				continue
+			}
+			f.Analyze()
+			if k := slices.Index(rankedFields, f.Name()); k >= 0 {
+				wantLens[k] += int64(f.AnalyzedLength())
+			}
+			g := byKey[fmt.Sprint(f.Name(), f.ArrayPositions())]
+			if g == nil || g.AnalyzedLength() != f.AnalyzedLength() || !reflect.DeepEqual(g.AnalyzedTokenFrequencies(), f.AnalyzedTokenFrequencies()) {
+				t.Errorf("%s field %s %v: analyzed once, %d tokens %v; by its analyzer, %d tokens %v", a.ID, f.Name(), f.ArrayPositions(),
+					g.AnalyzedLength(), g.AnalyzedTokenFrequencies(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
+			}
+		}
+		if lens != wantLens {
+			t.Errorf("%s: lengths %v, want %v", a.ID, lens, wantLens)
+		}
+	}
+	t.Logf("%d articles", len(articles))
+}
