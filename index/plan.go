@@ -103,9 +103,6 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 	}
 	if r.Pairs != 0 && len(plain) > 1 {
 		ix.addPairs(q, strings.Join(plain, " "), -1, r.Pairs)
-		if w := envf("X_SKIP", 0); w > 0 {
-			ix.addSkipPairs(q, strings.Join(plain, " "), w*r.Pairs)
-		}
 	}
 	if n > 0 {
 		q.NGroups = n
@@ -402,19 +399,4 @@ func (p *plan) tier() float64 {
 		return 0
 	}
 	return p.score.TierBonus
-}
-
-func (ix *Index) addSkipPairs(q *scoreQuery, text string, w float64) {
-	toks := ix.stem.Analyze([]byte(text))
-	var firsts []string
-	last := -1
-	for _, t := range toks {
-		if t.Position != last {
-			firsts = append(firsts, string(t.Term))
-			last = t.Position
-		}
-	}
-	for i := 0; i+2 < len(firsts); i++ {
-		q.Pairs = append(q.Pairs, pairClause{Field: fieldText, First: firsts[i], Second: firsts[i+2], Weight: w, Group: -1})
-	}
 }

@@ -250,11 +250,6 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 		// Words were typed but all are stop words: nothing to look for.
 		return &Result{Hits: []Hit{}}, nil
 	}
-	if req.Cursor == "" && req.Sort == "" {
-		if err := ix.expand(ctx, p); err != nil {
-			return nil, err
-		}
-	}
 	sortBy := req.Sort
 	if sortBy == "" {
 		sortBy = SortRelevance
