@@ -102,8 +102,8 @@ func assertIdempotent(t *testing.T, in string) {
 type normCase struct {
 	name, in string
 	want     []tok // Tokenizer + NormalizeFilter alone, and ar_norm_v1
-	exact    []tok // ar_exact_v1 (stop words removed); nil: the same as want
-	news     []tok // ar_news_v1 (stemmed); nil: not checked by this case
+	exact    []tok // ar_exact_v2 (stop words removed); nil: the same as want
+	news     []tok // ar_news_v2 (stemmed); nil: not checked by this case
 }
 
 // runNormCases runs each case through the filter alone and through the

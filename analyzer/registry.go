@@ -14,21 +14,25 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// Registered names.
+// Registered names. Version 2 of News, Exact, Pairs and of the stop and
+// stem filters (index schema 5) added the stop words ماهو، ماهي and لدي
+// with its pronouns, and the stemmer's second ال (StemArabic step 2);
+// version 1 is no longer registered, so an index made with it is refused
+// and must be rebuilt.
 const (
 	// News is the stemmed analyzer: tokenize, normalize, stop words, stem.
-	News = "ar_news_v1"
+	News = "ar_news_v2"
 	// Exact is normalized but unstemmed: tokenize, normalize, stop words.
-	Exact = "ar_exact_v1"
+	Exact = "ar_exact_v2"
 	// Pairs is News followed by PairFilter: adjacent stems as one term.
-	Pairs = "ar_pairs_v1"
+	Pairs = "ar_pairs_v2"
 	// Normalized only: tokenize and normalize (for ablations: no stop words).
 	Normalized = "ar_norm_v1"
 
 	TokenizerName = "ar_tokenizer_v1"
 	NormalizeName = "ar_normalize_v1"
-	StopName      = "ar_stop_v1"
-	StemName      = "ar_stem_v1"
+	StopName      = "ar_stop_v2"
+	StemName      = "ar_stem_v2"
 )
 
 // Names lists the analyzers this package registers.

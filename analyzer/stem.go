@@ -69,7 +69,14 @@ func stemEnglish(term []byte) []byte {
 //     فريق، فكرة are far commoner than ف + noun); فال and فلل are, as articles.
 //  2. Article family, in Larkey's order: ال، وال، بال، كال، فال، لل (U+0627 U+0644 ...),
 //     when at least 2 letters remain (3 after the three-letter ones, so that
-//     والده is the father, not وال + ده).
+//     والده is the father, not وال + ده). Then, once more, an ال that
+//     begins the word itself (U+0627 U+0644: التزام، ألعاب، ألمانيا, whose
+//     alef is written أ and folded to ا) when at least 2 letters remain and
+//     the rest is not protected: the bare word loses that ال in this step as
+//     if it were the article, so the word with the article must lose both
+//     for the two to meet (الالتزام and التزام -> تزام; الالمانيه and
+//     الالمان -> مان as المانيا, where they were الم; الالكتروني and
+//     الكتروني -> كتر).
 //  3. Otherwise a bare ب، ل، ك (U+0628, U+0644, U+0643) when at least 4
 //     letters remain, a ل is not followed by ا (لاحقا، لاعب), and the word is
 //     not a protected or common stem starting with that letter (بلد، لغة، كتاب ... see clingStems); and the future
@@ -135,6 +142,10 @@ func stemArabic(term []byte, cling bool) (stem, alt []byte) {
 			stripped = true
 			break
 		}
+	}
+	// 2b. a word-initial ال after the article (الالمانيه، الالتزام)
+	if stripped && n >= 4 && hasPrefix(w, "ال") && !protected(w) {
+		w, n = w[4:], n-2
 	}
 	if stripped && protected(w) {
 		return w, alt

@@ -63,6 +63,10 @@ func TestStemArabic(t *testing.T) {
 		{name: "article ال leaves 2 letters: الدم -> دم", in: "الدم", want: one("دم", "الدم")},
 		{name: "three-letter article needs 3 letters left: والده is the father", in: "والده", want: one("والد", "والده")},
 		{name: "three-letter article needs 3 letters left: بالله", in: "بالله", want: one("الله", "بالله")},
+		{name: "word-initial ال after the article: الالتزام and التزام meet", in: "الالتزام التزام", want: same("تزام", "الالتزام", "التزام")},
+		{name: "word-initial ال after the article: ألمانيا and its forms meet", in: "ألمانيا الألمانية الألمان ألماني", want: same("مان", "ألمانيا", "الألمانية", "الألمان", "ألماني")},
+		{name: "word-initial ال after بال: بالالتزام", in: "بالالتزام", want: one("تزام", "بالالتزام")},
+		{name: "word-initial ال kept when 1 letter would remain: الآلة as آلة", in: "الآلة آلة", want: same("اله", "الآلة", "آلة")},
 
 		// 3. Bare ب ل ك, and the future marker س.
 		{name: "bare ب: بشركة -> شرك, and the reading بشرك", in: "بشركة", want: []tok{{"شرك", "بشركة"}, {"بشرك", "بشركة"}}},

@@ -3,6 +3,8 @@ package analyzer_test
 import (
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"github.com/bahth/bahth/analyzer"
 )
 
@@ -27,6 +29,21 @@ func TestQuranicSymbolsSeparateWords(t *testing.T) {
 				got = append(got, string(t.Term))
 			}
 			t.Errorf("%q gives %q; want سلام and كلام", in, got)
+		}
+	}
+}
+
+// TestGluedQuestionWordsAreStopWords: ماهو and ماهي (ماهى after ى -> ي) are
+// ما هو and ما هي typed without the space; لدي with a pronoun would stem
+// to junk such as ديها.
+func TestGluedQuestionWordsAreStopWords(t *testing.T) {
+	for _, w := range []string{"ماهو", "ماهي", "ماهى", "لديه", "لديها", "لديهم", "لدينا", "لديك"} {
+		for name, a := range map[string]interface {
+			Analyze([]byte) analysis.TokenStream
+		}{"NewNews": analyzer.NewNews(), "NewExact": analyzer.NewExact()} {
+			if toks := a.Analyze([]byte(w)); len(toks) != 0 {
+				t.Errorf("%s(%s) gives %q; want it removed as a stop word", name, w, toks[0].Term)
+			}
 		}
 	}
 }

@@ -8,7 +8,7 @@ package index
 // # Detection
 //
 // The text of an article (title, summary and body, in that order) goes
-// through the unstemmed analyzer ar_exact_v1 (normalized: إستثمار and
+// through the unstemmed analyzer ar_exact_v2 (normalized: إستثمار and
 // استثمار are one word; stop words dropped), and its words are cut into
 // overlapping shingles of shingleWords consecutive words. Two copies of one
 // story share most of their shingles; two papers writing about the same
@@ -119,7 +119,7 @@ const (
 )
 
 // wireAnalyzer makes the words of the shingles. It is the analysis of
-// ar_exact_v1, fixed here whatever analyzers an index was created with.
+// ar_exact_v2, fixed here whatever analyzers an index was created with.
 var wireAnalyzer = analyzer.NewExact()
 
 // signature is an article's MinHash signature.

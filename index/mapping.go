@@ -32,13 +32,16 @@ const (
 // title, summary and body), the pairs field is gone (pairs are found from
 // text's positions at query time), and title, summary and body are no
 // longer stored or indexed apart from text (the article is in _source).
-const SchemaVersion = 4
+// Version 5: the v2 analyzers (analyzer/registry.go): more stop words and
+// a second ال stripped, which changes the terms of every field and the
+// wire-copy shingles.
+const SchemaVersion = 5
 
 // Options choose the analyzers of a new index. The zero value is Bahth's
 // analysis; other analyzers exist for ablations and comparisons.
 type Options struct {
-	Analyzer      string // stemmed fields (title, text, lead); default ar_news_v1
-	ExactAnalyzer string // unstemmed fields (exact); default ar_exact_v1
+	Analyzer      string // stemmed fields (title, text, lead); default ar_news_v2
+	ExactAnalyzer string // unstemmed fields (exact); default ar_exact_v2
 }
 
 func (o Options) withDefaults() Options {

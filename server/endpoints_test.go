@@ -67,15 +67,15 @@ func TestRelated(t *testing.T) {
 
 func TestAnalyze(t *testing.T) {
 	h := newServer(t, shared, testConfig())
-	r := get(t, h, "/v1/analyze?text="+url.QueryEscape("والإستثمارات")+"&analyzer=ar_exact_v1")
+	r := get(t, h, "/v1/analyze?text="+url.QueryEscape("والإستثمارات")+"&analyzer=ar_exact_v2")
 	var out AnalyzeResponse
 	r.json(t, &out)
-	if r.Status != http.StatusOK || out.Analyzer != "ar_exact_v1" || len(out.Tokens) != 1 || out.Tokens[0].Surface != "والإستثمارات" {
+	if r.Status != http.StatusOK || out.Analyzer != "ar_exact_v2" || len(out.Tokens) != 1 || out.Tokens[0].Surface != "والإستثمارات" {
 		t.Fatalf("status %d: %+v", r.Status, out)
 	}
 	r = get(t, h, "/v1/analyze?text="+url.QueryEscape("والإستثمارات"))
 	r.json(t, &out)
-	if out.Analyzer != "ar_news_v1" || len(out.Tokens) != 1 || out.Tokens[0].Term == "والإستثمارات" {
+	if out.Analyzer != "ar_news_v2" || len(out.Tokens) != 1 || out.Tokens[0].Term == "والإستثمارات" {
 		t.Fatalf("default analyzer should stem: %+v", out)
 	}
 }
