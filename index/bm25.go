@@ -108,22 +108,22 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 		s.groups = append(s.groups, q.Groups[i])
 	}
 	for _, p := range q.Pairs {
-		pp, df, err := newPairPostings(ctx, r, p)
+		hits, err := findPairs(ctx, r, p)
 		if err != nil {
 			_ = s.Close()
 			return nil, err
 		}
-		if pp == nil {
+		if len(hits) == 0 {
 			continue
 		}
 		avg := q.AvgLen[p.Field]
 		if avg <= 0 {
 			avg = 1
 		}
+		df := float64(len(hits))
 		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
 		s.children = append(s.children, &bm25Searcher{
-			pair: pp, at: -1,
-			field: p.Field, term: p.First + " " + p.Second, weight: p.Weight * idf, idf: idf,
+			pairs: hits, field: p.Field, term: p.First + " " + p.Second, weight: p.Weight * idf, idf: idf,
 			k1: q.Params.K1, b: q.Params.B, avgLen: avg, explain: options.Explain,
 		})
 		s.groups = append(s.groups, p.Group)
@@ -131,140 +131,53 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 	return s, nil
 }
 
-// pairPostings are a pair's documents: those holding both stems (found
-// without positions by pairDocs), of which a document holds the pair only
-// if the second stem follows the first there. The positions of the two
-// stems are read for a document only when it is asked about (at), so a
-// pruned search reads them only for the candidates still competitive when
-// the pair's turn comes; decoding them for every document holding both
-// stems was a fifth of a query's CPU on the 70k corpus.
-type pairPostings struct {
-	clause        pairClause
-	ctx           context.Context
-	reader        bindex.IndexReader
-	docs          []uint64  // documents holding both stems, in order
-	freqs         []uint64  // the frequency in each of the first docs, as read
-	norms         []float64 // and the norm
-	first, second bindex.TermFieldReader
-	fd, sd        bindex.TermFieldDoc
+// pairHit is a document holding a pair: its number, how often, and the
+// norm of the pair's field.
+type pairHit struct {
+	doc  uint64
+	freq uint64
+	norm float64
 }
 
-// pairSample is how many of the documents holding both stems of a pair
-// have their positions read to estimate the pair's document frequency.
-const pairSample = 64
-
-// newPairPostings returns p's documents, or nil if none holds p, and p's
-// document frequency. The positions of the first pairSample documents
-// holding both stems are read (and kept). When no more hold both, the
-// documents kept are those holding the pair and the frequency is exact;
-// otherwise the share of the first ones that hold the pair estimates it,
-// and the positions of the others are read only when a search asks about
-// them (verify). Reading them all was a fifth of a query's CPU on the 70k
-// corpus (docs/relevance.md, "Lazy pairs"). The first documents, not a
-// spread: zap decodes a posting list from the start of a chunk, so a
-// spread sample cost nearly as much as reading every document.
-func newPairPostings(ctx context.Context, r bindex.IndexReader, p pairClause) (*pairPostings, float64, error) {
-	docs, err := pairDocs(ctx, r, p)
-	if err != nil || len(docs) == 0 {
-		return nil, 0, err
-	}
-	pp := &pairPostings{clause: p, ctx: ctx, reader: r, docs: docs}
-	m := min(len(docs), pairSample)
-	hits := 0
-	for _, doc := range docs[:m] {
-		n, norm, err := pp.at(doc)
-		if err != nil {
-			_ = pp.close()
-			return nil, 0, err
-		}
-		pp.freqs = append(pp.freqs, n)
-		pp.norms = append(pp.norms, norm)
-		if n > 0 {
-			hits++
-		}
-	}
-	if m < len(docs) {
-		df := float64(len(docs)) * max(float64(hits), 0.5) / float64(m)
-		return pp, df, nil // the readers stay open, past the first documents
-	}
-	if err := pp.close(); err != nil || hits == 0 {
-		return nil, 0, err
-	}
-	known := &pairPostings{clause: p}
-	for i, doc := range docs {
-		if pp.freqs[i] > 0 {
-			known.docs = append(known.docs, doc)
-			known.freqs = append(known.freqs, pp.freqs[i])
-			known.norms = append(known.norms, pp.norms[i])
-		}
-	}
-	return known, float64(hits), nil
-}
-
-// all reports whether the positions of every one of p's documents were
-// read (then all hold the pair).
-func (p *pairPostings) all() bool { return len(p.freqs) == len(p.docs) }
-
-// at returns how often the pair occurs in doc, and the norm of its field.
-// Calls must ask about documents of docs in increasing order: a reader is
-// never Advanced to or before its current document (see pairDocs).
-func (p *pairPostings) at(doc uint64) (freq uint64, norm float64, err error) {
-	if p.first == nil {
-		if p.first, err = p.reader.TermFieldReader(p.ctx, []byte(p.clause.First), p.clause.Field, true, true, true); err != nil {
-			return 0, 0, err
-		}
-		if p.second, err = p.reader.TermFieldReader(p.ctx, []byte(p.clause.Second), p.clause.Field, true, true, true); err != nil {
-			return 0, 0, err
-		}
-	}
-	id := docID(doc)
-	a, err := p.first.Advance(id, p.fd.Reset())
-	if err != nil || a == nil {
-		return 0, 0, err
-	}
-	b, err := p.second.Advance(id, p.sd.Reset())
-	if err != nil || b == nil {
-		return 0, 0, err
-	}
-	if !a.ID.Equals(id) || !b.ID.Equals(id) {
-		return 0, 0, nil
-	}
-	return follows(a.Vectors, b.Vectors), a.Norm, nil
-}
-
-func (p *pairPostings) close() error {
-	var first error
-	for _, r := range []bindex.TermFieldReader{p.first, p.second} {
-		if r != nil {
-			if err := r.Close(); err != nil && first == nil {
-				first = err
-			}
-		}
-	}
-	p.first, p.second = nil, nil
-	return first
-}
-
-// findPairs returns the documents holding pair p, reading the positions of
-// every document that holds both its stems.
-func findPairs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]uint64, error) {
-	docs, err := pairDocs(ctx, r, p)
-	if err != nil || len(docs) == 0 {
+// findPairs finds the documents where the second stem of p follows the
+// first. It first intersects the two postings lists without positions,
+// leapfrogging from the rarer stem, then reads positions only for the
+// documents holding both: decoding the positions of every posting of a
+// common stem was most of a query's time on the 70k corpus.
+func findPairs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]pairHit, error) {
+	both, err := pairDocs(ctx, r, p)
+	if err != nil || len(both) == 0 {
 		return nil, err
 	}
-	pp := &pairPostings{clause: p, ctx: ctx, reader: r, docs: docs}
-	defer pp.close()
-	var out []uint64
-	for _, doc := range docs {
-		n, _, err := pp.at(doc)
-		if err != nil {
-			return nil, err
+	first, err := r.TermFieldReader(ctx, []byte(p.First), p.Field, true, true, true)
+	if err != nil {
+		return nil, err
+	}
+	defer first.Close()
+	second, err := r.TermFieldReader(ctx, []byte(p.Second), p.Field, true, true, true)
+	if err != nil {
+		return nil, err
+	}
+	defer second.Close()
+	var hits []pairHit
+	var fd, sd bindex.TermFieldDoc
+	for _, id := range both {
+		a, err := first.Advance(id, fd.Reset())
+		if err != nil || a == nil {
+			return hits, err
 		}
-		if n > 0 {
-			out = append(out, doc)
+		b, err := second.Advance(id, sd.Reset())
+		if err != nil || b == nil {
+			return hits, err
+		}
+		if !a.ID.Equals(id) || !b.ID.Equals(id) {
+			continue
+		}
+		if n := follows(a.Vectors, b.Vectors); n > 0 {
+			hits = append(hits, pairHit{doc: docNum(a.ID), freq: n, norm: a.Norm})
 		}
 	}
-	return out, nil
+	return hits, nil
 }
 
 // pairMaxShare skips a pair whose rarer stem is in more than this share of
@@ -276,7 +189,7 @@ func findPairs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]uint6
 const pairMaxShare = 0.1
 
 // pairDocs returns the documents holding both stems of p, in order.
-func pairDocs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]uint64, error) {
+func pairDocs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]bindex.IndexInternalID, error) {
 	x, err := r.TermFieldReader(ctx, []byte(p.First), p.Field, false, false, false)
 	if err != nil {
 		return nil, err
@@ -299,7 +212,7 @@ func pairDocs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]uint64
 	// Never Advance a reader to or before its current document: scorch
 	// then reopens the postings from the start (most of pairDocs' time in
 	// the 70k profile before this was guarded).
-	var both []uint64
+	var both []bindex.IndexInternalID
 	var xd, yd bindex.TermFieldDoc
 	var b *bindex.TermFieldDoc
 	a, err := x.Next(xd.Reset())
@@ -310,7 +223,7 @@ func pairDocs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]uint64
 			}
 		}
 		if b.ID.Equals(a.ID) {
-			both = append(both, docNum(a.ID))
+			both = append(both, append(bindex.IndexInternalID(nil), a.ID...))
 			a, err = x.Next(xd.Reset())
 			continue
 		}
@@ -334,19 +247,14 @@ func follows(first, second []*bindex.TermFieldVector) uint64 {
 	return n
 }
 
-// bm25Searcher walks one term's postings in one field, or a pair's
-// documents (reader nil), holding the current document's number and score
-// (no DocumentMatch per posting).
-//
-// A pair's current document is one holding both stems, unverified until
-// verify reads its positions: verify moves on to the next document until
-// one holds the pair. Only then are doc and score the pair's.
+// bm25Searcher walks one term's postings in one field, or the documents
+// findPairs found for a pair (reader nil), holding the current document's
+// number and score (no DocumentMatch per posting).
 type bm25Searcher struct {
 	reader      bindex.TermFieldReader
 	tfd         bindex.TermFieldDoc
-	pair        *pairPostings
-	at          int  // the current of pair.docs
-	verified    bool // the pair is in doc and score is its score
+	pairs       []pairHit
+	pair        int // the next of pairs
 	field, term string
 	weight, idf float64
 	k1, b       float64
@@ -395,47 +303,23 @@ func (s *bm25Searcher) set(doc, freq uint64, norm float64) {
 	}
 }
 
-// movePair makes the first of the pair's documents at or after doc,
-// unverified, the current one.
-func (s *bm25Searcher) movePair(doc uint64) {
-	docs := s.pair.docs
-	s.at++
-	if s.at < len(docs) && docs[s.at] < doc {
-		i, _ := slices.BinarySearch(docs[s.at:], doc)
-		s.at += i
+// nextPair moves to the first pair hit at or after doc.
+func (s *bm25Searcher) nextPair(doc uint64) {
+	for s.pair < len(s.pairs) && s.pairs[s.pair].doc < doc {
+		s.pair++
 	}
-	if s.at >= len(docs) {
+	if s.pair == len(s.pairs) {
 		s.done = true
 		return
 	}
-	s.doc, s.verified = docs[s.at], false
-}
-
-// verify makes a pair's current document one that holds the pair, moving
-// on as needed (a no-op for a term).
-func (s *bm25Searcher) verify() error {
-	for s.pair != nil && !s.done && !s.verified {
-		var freq uint64
-		var norm float64
-		var err error
-		if s.at < len(s.pair.freqs) {
-			freq, norm = s.pair.freqs[s.at], s.pair.norms[s.at]
-		} else if freq, norm, err = s.pair.at(s.doc); err != nil {
-			return err
-		}
-		if freq > 0 {
-			s.set(s.doc, freq, norm)
-			s.verified = true
-			return nil
-		}
-		s.movePair(s.doc + 1)
-	}
-	return nil
+	h := s.pairs[s.pair]
+	s.pair++
+	s.set(h.doc, h.freq, h.norm)
 }
 
 func (s *bm25Searcher) next() error {
 	if s.reader == nil {
-		s.movePair(0)
+		s.nextPair(0)
 		return nil
 	}
 	tm, err := s.reader.Next(s.tfd.Reset())
@@ -448,7 +332,7 @@ func (s *bm25Searcher) next() error {
 
 func (s *bm25Searcher) advance(id bindex.IndexInternalID) error {
 	if s.reader == nil {
-		s.movePair(docNum(id))
+		s.nextPair(docNum(id))
 		return nil
 	}
 	tm, err := s.reader.Advance(id, s.tfd.Reset())
@@ -502,9 +386,6 @@ func (s *sumSearcher) collect(ctx *search.SearchContext) (*search.DocumentMatch,
 	found := false
 	var min uint64
 	for _, c := range s.children {
-		if err := c.verify(); err != nil {
-			return nil, err
-		}
 		if !c.done && (!found || c.doc < min) {
 			min, found = c.doc, true
 		}
@@ -586,13 +467,10 @@ func (s *sumSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternal
 func (s *sumSearcher) Close() error {
 	var first error
 	for _, c := range s.children {
-		var err error
-		if c.reader != nil {
-			err = c.reader.Close()
-		} else {
-			err = c.pair.close()
+		if c.reader == nil {
+			continue
 		}
-		if err != nil && first == nil {
+		if err := c.reader.Close(); err != nil && first == nil {
 			first = err
 		}
 	}
@@ -608,7 +486,7 @@ func (s *sumSearcher) Count() uint64 {
 	var n uint64
 	for _, c := range s.children {
 		if c.reader == nil {
-			n += uint64(len(c.pair.docs)) // at most
+			n += uint64(len(c.pairs))
 		} else {
 			n += c.reader.Count()
 		}

@@ -16,9 +16,7 @@ package index
 // competitive document holds at least one of; the other clauses are only
 // advanced to candidates. Clauses are grouped into units (a term's text
 // clause carries its title and lead clauses, which match only documents
-// it matches, and the pairs of which its term is the rarer stem; a pair's
-// positions are read only for the candidates that reach it, see
-// newPairPostings). The drivers are the smaller (by postings) of:
+// it matches). The drivers are the smaller (by postings) of:
 //   - MaxScore: the primary clauses of the units left when units are set
 //     aside, those with the most postings per unit of bound first, while
 //     their bounds together stay under theta;
@@ -52,7 +50,7 @@ func (c *bm25Searcher) bound() float64 { return c.weight * (c.k1 + 1) }
 // count is the number of documents the child can match.
 func (c *bm25Searcher) count() uint64 {
 	if c.reader == nil {
-		return uint64(len(c.pair.docs)) // at most: see verify
+		return uint64(len(c.pairs))
 	}
 	return c.reader.Count()
 }
@@ -60,11 +58,7 @@ func (c *bm25Searcher) count() uint64 {
 // A unit is what MaxScore sets aside or keeps: a term's text clause with
 // its title and lead clauses, whose documents are all in the text clause's
 // (the text field holds the title and the body, the lead is the body's
-// first words, all analyzed alike), and the pairs of which it is the rarer
-// stem (a pair is in the text field), or any other clause alone. So a pair
-// never drives when a text clause of its stems is in the query, and its
-// positions are read only for the candidates its stem holds that are still
-// competitive when its turn comes. A document
+// first words, all analyzed alike), or any other clause alone. A document
 // outside the unit's primary clause scores nothing from the unit.
 type unit struct {
 	primary int // the child whose documents hold all the unit's matches
@@ -138,14 +132,6 @@ func (s *sumSearcher) startPruning() error {
 		if t, ok := text[c.term]; ok && c.reader != nil && (c.field == fieldTitle || c.field == fieldLead) {
 			primary = t
 		}
-		if c.pair != nil && c.field == fieldText {
-			// The rarer stem's text clause: its unit is the likelier to drive.
-			for _, stem := range []string{c.pair.clause.First, c.pair.clause.Second} {
-				if t, ok := text[stem]; ok && (primary == i || p.counts[t] < p.counts[primary]) {
-					primary = t
-				}
-			}
-		}
 		p.primary[i] = primary
 		u, ok := at[primary]
 		if !ok {
@@ -182,8 +168,7 @@ func allChildren(n int) []int {
 
 // setDrivers makes ds the drivers and orders the reading of a candidate:
 // drivers first (they are on it already), then the others, highest bound
-// first, so that a hopeless candidate is dropped early. (Pairs last, as
-// they cost the most to read, read more term postings: 10% more CPU.)
+// first, so that a hopeless candidate is dropped early.
 func (p *pruner) setDrivers(s *sumSearcher, ds []int) {
 	p.drivers = ds
 	for i := range p.isDriver {
@@ -296,11 +281,7 @@ func (s *sumSearcher) nextTop(theta float64, accept func(doc uint64) bool) (doc 
 		}
 		found = false
 		for _, i := range p.drivers {
-			c := s.children[i]
-			if err := c.verify(); err != nil { // a pair that drives: only documents holding it
-				return 0, 0, false, err
-			}
-			if !c.done && (!found || c.doc < doc) {
+			if c := s.children[i]; !c.done && (!found || c.doc < doc) {
 				doc, found = c.doc, true
 			}
 		}
@@ -341,16 +322,9 @@ func (s *sumSearcher) scoreTop(doc uint64, theta float64) (score float64, ok boo
 		c := s.children[i]
 		if p.implied[i] && p.scores[p.primary[i]] < 0 {
 			// not in the text field, so not in its title or lead: no need to look
-		} else {
-			if !c.done && c.doc < doc {
-				if err := c.advance(docID(doc)); err != nil {
-					return 0, false, err
-				}
-			}
-			if !c.done && c.doc == doc {
-				if err := c.verify(); err != nil { // a pair's positions, read only here
-					return 0, false, err
-				}
+		} else if !c.done && c.doc < doc {
+			if err := c.advance(docID(doc)); err != nil {
+				return 0, false, err
 			}
 		}
 		rest -= p.bounds[i]

@@ -324,22 +324,9 @@ func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scor
 			all.add(docNum(m.ID))
 		}
 	}
-	// A pair's documents hold both its stems, so they are counted already
-	// when either has a text clause; otherwise (the pairs of another
-	// spelling of several words) their positions are read.
 	for _, c := range s.children {
-		if c.pair == nil || inText[c.pair.clause.First] || inText[c.pair.clause.Second] {
-			continue
-		}
-		docs := c.pair.docs
-		if !c.pair.all() { // not all read
-			var err error
-			if docs, err = findPairs(ctx, r, c.pair.clause); err != nil {
-				return 0, err
-			}
-		}
-		for _, doc := range docs {
-			all.add(doc)
+		for _, h := range c.pairs {
+			all.add(h.doc)
 		}
 	}
 	var n uint64
