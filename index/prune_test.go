@@ -40,7 +40,7 @@ func TestPruningIsExact(t *testing.T) {
 			qs[0] += "*"
 		}
 		req := Request{Query: strings.Join(qs, " "), Size: 1 + rng.IntN(10), Page: 1 + rng.IntN(3),
-			NoSuggest: true, NoCollapse: rng.IntN(2) == 0}
+			NoSuggest: true, NoCollapse: rng.IntN(2) == 0, ExactTotal: true}
 		if rng.IntN(6) == 0 {
 			req.Recency = 30 * 24 * time.Hour
 			req.Now = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) // the cursor's page must score alike
@@ -92,6 +92,51 @@ func TestRelatedPruningIsExact(t *testing.T) {
 		if out[0] != out[1] {
 			t.Errorf("Related(%s):\n pruned %s\nwithout %s", id, out[1], out[0])
 		}
+	}
+}
+
+// TestTotalLimit requires a search to count its matches up to the limit
+// and then answer the limit, "at least", with the same hits as an exact
+// count.
+func TestTotalLimit(t *testing.T) {
+	ix := openPruneIndex(t)
+	defer func(v uint64) { totalLimitVar = v }(totalLimitVar)
+	const limit = 3
+	words := sampleWords(t)
+	var eq, gte int
+	for _, w := range words[:40] {
+		totalLimitVar = TotalLimit
+		req := Request{Query: w, Size: 2, NoSuggest: true, ExactTotal: true}
+		res, err := ix.Search(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.TotalRelation != RelationEQ {
+			t.Fatalf("%q with ExactTotal: relation %q", req.Query, res.TotalRelation)
+		}
+		_, page, _ := strings.Cut(runWith(t, ix, req, false, true), ":") // runWith prints the total first
+		totalLimitVar = limit
+		req.ExactTotal = false
+		got, err := ix.Search(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantRel := res.Total, RelationEQ
+		if res.Total >= limit {
+			want, wantRel = limit, RelationGTE
+			gte++
+		} else {
+			eq++
+		}
+		if got.Total != want || got.TotalRelation != wantRel {
+			t.Errorf("%q: total %d %s, want %d %s (exactly %d)", req.Query, got.Total, got.TotalRelation, want, wantRel, res.Total)
+		}
+		if _, gotPage, _ := strings.Cut(runWith(t, ix, req, false, true), ":"); gotPage != page {
+			t.Errorf("%q: page %s, want %s", req.Query, gotPage, page)
+		}
+	}
+	if eq == 0 || gte == 0 {
+		t.Fatalf("%d queries under the limit, %d over: want both", eq, gte)
 	}
 }
 

@@ -125,7 +125,7 @@ func (ix *Index) Related(ctx context.Context, id string, opt RelatedOptions) ([]
 	if empty {
 		return []Hit{}, nil
 	}
-	found, _, err := ix.searchTop(ctx, topRequest{score: ix.relatedQuery(terms), required: filters, excluded: exclude,
+	found, _, _, err := ix.searchTop(ctx, topRequest{score: ix.relatedQuery(terms), required: filters, excluded: exclude,
 		k: opt.Size * relatedOverFetch, fields: []string{sourceField, fieldWire}, noTotal: true})
 	if err != nil {
 		return nil, fmt.Errorf("related to %q: %w", id, err)

@@ -101,7 +101,24 @@ type Request struct {
 
 	NoSuggest bool     // skip did-you-mean
 	Ranking   *Ranking // nil means DefaultRanking
+
+	// ExactTotal counts every match. Otherwise a search ranked by score
+	// counts exactly up to TotalLimit matches and, when there are more,
+	// reports Total = TotalLimit with TotalRelation RelationGTE, as
+	// Elasticsearch's default track_total_hits: the count of a common
+	// word's matches was an eighth of a search's CPU.
+	ExactTotal bool
 }
+
+// TotalLimit is how many matches a search counts exactly unless
+// Request.ExactTotal is set (Elasticsearch's default, 10,000).
+const TotalLimit = 10000
+
+// Relations of Result.Total to the number of matches.
+const (
+	RelationEQ  = "eq"  // Total is the number of matches
+	RelationGTE = "gte" // there are at least Total matches (TotalLimit)
+)
 
 // Hit is one ranked article.
 type Hit struct {
@@ -131,11 +148,12 @@ type DateBucket struct {
 
 // Result is a page of hits.
 type Result struct {
-	Total      uint64                  `json:"total"`
-	Hits       []Hit                   `json:"hits"`
-	Facets     map[string][]FacetCount `json:"facets,omitempty"`
-	Dates      []DateBucket            `json:"dates,omitempty"`
-	NextCursor string                  `json:"next_cursor,omitempty"`
+	Total         uint64                  `json:"total"`
+	TotalRelation string                  `json:"total_relation"` // RelationEQ or RelationGTE
+	Hits          []Hit                   `json:"hits"`
+	Facets        map[string][]FacetCount `json:"facets,omitempty"`
+	Dates         []DateBucket            `json:"dates,omitempty"`
+	NextCursor    string                  `json:"next_cursor,omitempty"`
 	// Suggestion is a did-you-mean spelling; SuggestionUsed says the hits
 	// are for it because the query as typed found nothing.
 	Suggestion     string        `json:"suggestion,omitempty"`
@@ -243,12 +261,23 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
+// totalLimit is the count above which a search may stop counting, or 0.
+func totalLimit(req *Request) uint64 {
+	if req.ExactTotal {
+		return 0
+	}
+	return totalLimitVar
+}
+
+// totalLimitVar is TotalLimit; tests lower it.
+var totalLimitVar uint64 = TotalLimit
+
 // search runs one parsed query.
 func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Result, error) {
 	p := ix.plan(pq, req)
 	if p.score == nil && len(pq.Groups) > 0 {
 		// Words were typed but all are stop words: nothing to look for.
-		return &Result{Hits: []Hit{}}, nil
+		return &Result{Hits: []Hit{}, TotalRelation: RelationEQ}, nil
 	}
 	sortBy := req.Sort
 	if sortBy == "" {
@@ -278,11 +307,12 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 	var res *bleve.SearchResult
 	var hits []*search.DocumentMatch
 	var total uint64
+	var atLeast bool // total is TotalLimit, and there are more (searchTop only: bleve counts all)
 	var err error
 	if sortBy == SortRelevance && p.score != nil && len(req.Facets) == 0 && !req.Explain && !rankWithBleve {
 		// Ranked by score alone: Bahth's collector, which prunes (topk.go).
-		hits, total, err = ix.searchTop(ctx, topRequest{score: p.score, required: p.required, excluded: p.excluded,
-			k: from + size, after: after, fields: []string{sourceField, fieldWire}})
+		hits, total, atLeast, err = ix.searchTop(ctx, topRequest{score: p.score, required: p.required, excluded: p.excluded,
+			k: from + size, after: after, fields: []string{sourceField, fieldWire}, totalLimit: totalLimit(req)})
 		hits = hits[min(from, len(hits)):]
 	} else {
 		sr := bleve.NewSearchRequestOptions(p.query(), size, from, req.Explain)
@@ -303,7 +333,10 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 		}
 		return nil, fmt.Errorf("searching %q: %w", req.Query, err)
 	}
-	out := &Result{Total: total, Hits: make([]Hit, 0, min(len(hits), req.Size))}
+	out := &Result{Total: total, TotalRelation: RelationEQ, Hits: make([]Hit, 0, min(len(hits), req.Size))}
+	if atLeast {
+		out.TotalRelation = RelationGTE
+	}
 	var copies [][]string
 	if collapse {
 		if hits, copies, err = ix.collapsePage(ctx, hits, skip, req.Size); err != nil {

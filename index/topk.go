@@ -9,8 +9,10 @@ package index
 // and for those tied at its lowest score, not for every match as sorting
 // on the id field does. Filters and excluded words are read first, as sets
 // of documents, so that a candidate they reject never counts towards the
-// k-th score. The total is exact: the matching documents are counted from
-// their postings without reading frequencies or norms.
+// k-th score. The total is exact up to a limit (Request.ExactTotal,
+// TotalLimit): the documents the search saw count first, and when fewer
+// than the limit were seen the matching documents are counted from their
+// postings, without reading frequencies or norms, until the limit.
 
 import (
 	"cmp"
@@ -60,6 +62,10 @@ type topRequest struct {
 	after    []string      // a cursor's score and id: only hits after it
 	fields   []string      // stored fields to load
 	noTotal  bool          // the caller needs no count of the matches
+
+	// totalLimit, when positive, stops the count there: the total is
+	// then totalLimit and "at least" (Request.ExactTotal).
+	totalLimit uint64
 }
 
 // topHit is a document of the running top k.
@@ -130,26 +136,27 @@ func (t *topHeap) add(x topHit) {
 }
 
 // searchTop returns the top k hits of a ranked search in bleve's order
-// (score, then id) with their stored fields, and the number of matches.
-func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.DocumentMatch, uint64, error) {
+// (score, then id) with their stored fields, and the number of matches,
+// or tr.totalLimit and atLeast true when there are at least that many.
+func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.DocumentMatch, uint64, bool, error) {
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, 0, fmt.Errorf("reading the index: %w", err)
+		return nil, 0, false, fmt.Errorf("reading the index: %w", err)
 	}
 	defer r.Close()
 	var allow, deny docSet
 	if len(tr.required) > 0 {
 		if allow, err = ix.docsOf(ctx, r, query.NewConjunctionQuery(tr.required)); err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 	}
 	if len(tr.excluded) > 0 {
 		if deny, err = ix.docsOf(ctx, r, query.NewDisjunctionQuery(tr.excluded)); err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 	}
 	accept := func(doc uint64) bool {
@@ -157,13 +164,13 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 	}
 	srch, err := tr.score.Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	s := srch.(*sumSearcher)
 	defer s.Close()
 	ids, err := r.DocValueReader([]string{fieldID})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	idOf := func(doc uint64) string {
 		var id string
@@ -178,19 +185,19 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 	if tr.after != nil {
 		v, err := strconv.ParseFloat(tr.after[0], 64)
 		if err != nil {
-			return nil, 0, invalidf("cursor is not one this server returned (pass next_cursor from the previous page unchanged)")
+			return nil, 0, false, invalidf("cursor is not one this server returned (pass next_cursor from the previous page unchanged)")
 		}
 		after = &topHit{score: v, id: tr.after[1]}
 	}
 	prune := pruning && s.canPrune()
 	if err := s.startPruning(); err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	top := topHeap{k: tr.k}
 	var total uint64
 	for n := 0; ; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
-			return nil, 0, ctx.Err()
+			return nil, 0, false, ctx.Err()
 		}
 		theta := math.Inf(-1)
 		if prune {
@@ -198,7 +205,7 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 		}
 		doc, score, found, err := s.nextTop(theta, accept)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 		if !found {
 			break
@@ -209,10 +216,21 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 		}
 		top.add(topHit{doc: doc, score: score})
 	}
-	if prune && !tr.noTotal && !math.IsInf(top.theta(), -1) { // pruning may have skipped some
-		if total, err = ix.countMatches(ctx, r, tr.score, s, accept); err != nil {
-			return nil, 0, err
+	switch {
+	case !prune || tr.noTotal || math.IsInf(top.theta(), -1):
+		// every match was seen
+	case tr.totalLimit > 0 && total >= tr.totalLimit:
+		// seen enough: no need to count
+	case tr.totalLimit > 0 && tr.required == nil && tr.excluded == nil && s.widest() >= tr.totalLimit:
+		total = s.widest() // one clause matches enough (its count excludes deleted documents)
+	default: // pruning may have skipped some
+		if total, err = ix.countMatches(ctx, r, tr.score, s, accept, tr.totalLimit); err != nil {
+			return nil, 0, false, err
 		}
+	}
+	atLeast := tr.totalLimit > 0 && total >= tr.totalLimit // the same answer however it was counted
+	if atLeast {
+		total = tr.totalLimit
 	}
 	page := append(top.h, top.ties...)
 	slices.SortFunc(page, func(a, b topHit) int { return cmp.Compare(a.doc, b.doc) }) // doc values are read in chunks
@@ -231,10 +249,21 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 	for i, h := range page {
 		hits[i] = &search.DocumentMatch{ID: h.id, Score: h.score, IndexInternalID: docID(h.doc)}
 		if err, _ := bleve.LoadAndHighlightFields(hits[i], load, "", r, nil); err != nil {
-			return nil, 0, fmt.Errorf("article %s: %w", h.id, err)
+			return nil, 0, false, fmt.Errorf("article %s: %w", h.id, err)
 		}
 	}
-	return hits, total, nil
+	return hits, total, atLeast, nil
+}
+
+// widest is the number of documents the searcher's commonest term matches.
+func (s *sumSearcher) widest() uint64 {
+	var n uint64
+	for _, c := range s.children {
+		if c.reader != nil {
+			n = max(n, c.reader.Count())
+		}
+	}
+	return n
 }
 
 // docsOf returns the documents matching q.
@@ -264,8 +293,8 @@ func (ix *Index) docsOf(ctx context.Context, r bindex.IndexReader, q query.Query
 // them. The union is scorch's unadorned disjunction, an OR of the
 // postings' bitmaps with no frequency or norm read. A title or lead clause
 // adds nothing to the text clause of its term (the text field holds the
-// title and the lead).
-func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scoreQuery, s *sumSearcher, accept func(uint64) bool) (uint64, error) {
+// title and the lead). With limit positive, it stops at limit.
+func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scoreQuery, s *sumSearcher, accept func(uint64) bool, limit uint64) (uint64, error) {
 	inText := map[string]bool{}
 	for _, c := range q.Clauses {
 		if c.Field == fieldText {
@@ -310,8 +339,32 @@ func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scor
 			union = []bindex.TermFieldReader{tfr}
 		}
 	}
-	var all docSet
+	// A pair's documents hold both its stems, so they are counted already
+	// when either has a text clause; otherwise (the pairs of another
+	// spelling of several words) they add documents of their own.
+	var extra []*bm25Searcher
+	for _, c := range s.children {
+		first, second, _ := strings.Cut(c.term, " ")
+		if c.reader == nil && !inText[first] && !inText[second] {
+			extra = append(extra, c)
+		}
+	}
 	var d bindex.TermFieldDoc
+	if len(union) == 1 && len(extra) == 0 {
+		// One union in document order: count as it goes, up to limit.
+		var n uint64
+		for limit == 0 || n < limit {
+			m, err := union[0].Next(d.Reset())
+			if err != nil || m == nil {
+				return n, err
+			}
+			if accept(docNum(m.ID)) {
+				n++
+			}
+		}
+		return n, nil
+	}
+	var all docSet
 	for _, tfr := range union {
 		for {
 			m, err := tfr.Next(d.Reset())
@@ -324,7 +377,7 @@ func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scor
 			all.add(docNum(m.ID))
 		}
 	}
-	for _, c := range s.children {
+	for _, c := range extra {
 		for _, h := range c.pairs {
 			all.add(h.doc)
 		}
@@ -336,6 +389,9 @@ func (ix *Index) countMatches(ctx context.Context, r bindex.IndexReader, q *scor
 			word &^= 1 << b
 			if accept(uint64(w*64 + b)) {
 				n++
+			}
+			if limit > 0 && n == limit {
+				return n, nil
 			}
 		}
 	}

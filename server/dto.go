@@ -80,6 +80,7 @@ type DateBucketDTO struct {
 // SearchResponse is /v1/search.
 type SearchResponse struct {
 	Total          uint64                `json:"total"`
+	TotalRelation  string                `json:"total_relation"` // "eq", or "gte": at least Total (track_total_hits)
 	Hits           []HitDTO              `json:"hits"`
 	Facets         map[string][]FacetDTO `json:"facets,omitempty"`
 	Dates          []DateBucketDTO       `json:"dates,omitempty"`
@@ -90,7 +91,7 @@ type SearchResponse struct {
 }
 
 func searchResponse(r *index.Result) SearchResponse {
-	out := SearchResponse{Total: r.Total, Hits: make([]HitDTO, len(r.Hits)), NextCursor: r.NextCursor,
+	out := SearchResponse{Total: r.Total, TotalRelation: r.TotalRelation, Hits: make([]HitDTO, len(r.Hits)), NextCursor: r.NextCursor,
 		Suggestion: r.Suggestion, SuggestionUsed: r.SuggestionUsed, TookMS: ms(r.Took)}
 	for i, h := range r.Hits {
 		out.Hits[i] = hitDTO(h)

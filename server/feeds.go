@@ -16,6 +16,7 @@ import (
 const (
 	nsOpenSearch = "http://a9.com/-/spec/opensearch/1.1/"
 	nsAtom       = "http://www.w3.org/2005/Atom"
+	nsBahth      = "https://github.com/bahth/bahth/ns/feed"
 )
 
 // baseURL is Config.PublicURL, or the scheme and host the request came to.
@@ -43,7 +44,10 @@ type osQuery struct {
 
 // osElements are the OpenSearch 1.1 response elements of a feed.
 type osElements struct {
-	Total        uint64   `xml:"opensearch:totalResults"`
+	Total uint64 `xml:"opensearch:totalResults"`
+	// Relation is "gte" when there are at least Total results (OpenSearch
+	// has no word for it); absent when Total is exact.
+	Relation     string   `xml:"bahth:totalRelation,omitempty"`
 	StartIndex   int      `xml:"opensearch:startIndex"`
 	ItemsPerPage int      `xml:"opensearch:itemsPerPage"`
 	Query        osQuery  `xml:"opensearch:Query"`
@@ -53,10 +57,18 @@ type osElements struct {
 func (s *Server) osElements(c echo.Context, res *index.Result) osElements {
 	page, size := intOr(c.QueryParam("page"), 1), intOr(c.QueryParam("size"), 10)
 	return osElements{
-		Total: res.Total, StartIndex: (page-1)*size + 1, ItemsPerPage: size,
+		Total: res.Total, Relation: gteOnly(res.TotalRelation), StartIndex: (page-1)*size + 1, ItemsPerPage: size,
 		Query:      osQuery{Role: "request", SearchTerms: c.QueryParam("q"), StartPage: page},
 		SearchLink: atomLink{Rel: "search", Type: "application/opensearchdescription+xml", Href: s.baseURL(c) + "/opensearch.xml"},
 	}
+}
+
+// gteOnly is relation when it is "gte", else empty.
+func gteOnly(relation string) string {
+	if relation == index.RelationGTE {
+		return relation
+	}
+	return ""
 }
 
 func intOr(s string, def int) int {
@@ -77,6 +89,7 @@ type rss struct {
 	Version string     `xml:"version,attr"`
 	NSOS    string     `xml:"xmlns:opensearch,attr"`
 	NSAtom  string     `xml:"xmlns:atom,attr"`
+	NSBahth string     `xml:"xmlns:bahth,attr"`
 	Channel rssChannel `xml:"channel"`
 }
 
@@ -111,7 +124,7 @@ func (s *Server) searchRSS(c echo.Context) error {
 		return err
 	}
 	base, q := s.baseURL(c), c.QueryParam("q")
-	feed := rss{Version: "2.0", NSOS: nsOpenSearch, NSAtom: nsAtom, Channel: rssChannel{
+	feed := rss{Version: "2.0", NSOS: nsOpenSearch, NSAtom: nsAtom, NSBahth: nsBahth, Channel: rssChannel{
 		Title: "بحث: " + q, Link: base + "/?q=" + url.QueryEscape(q), Language: "ar",
 		Description: "نتائج البحث في بحث عن " + q, osElements: s.osElements(c, res),
 	}}
@@ -134,6 +147,7 @@ type atomFeed struct {
 	NS      string   `xml:"xmlns,attr"`
 	NSOS    string   `xml:"xmlns:opensearch,attr"`
 	NSAtom  string   `xml:"xmlns:atom,attr"` // the OpenSearch link is written atom:link in both feeds
+	NSBahth string   `xml:"xmlns:bahth,attr"`
 	ID      string   `xml:"id"`
 	Title   string   `xml:"title"`
 	Updated string   `xml:"updated"`
@@ -177,7 +191,7 @@ func (s *Server) searchAtom(c echo.Context) error {
 	base := s.baseURL(c)
 	self := base + c.Request().URL.RequestURI()
 	var newest time.Time
-	feed := atomFeed{NS: nsAtom, NSOS: nsOpenSearch, NSAtom: nsAtom, ID: self, Title: "بحث: " + c.QueryParam("q"),
+	feed := atomFeed{NS: nsAtom, NSOS: nsOpenSearch, NSAtom: nsAtom, NSBahth: nsBahth, ID: self, Title: "بحث: " + c.QueryParam("q"),
 		Author: atomName{"Bahth"}, Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}},
 		osElements: s.osElements(c, res)}
 	for _, h := range res.Hits {

@@ -31,7 +31,7 @@ func newMetrics(ix Engine, dir string) *metrics {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	}, []string{"route", "method", "code"})
 	m.hits = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name: "bahth_search_results", Help: "Total matching articles per search.",
+		Name: "bahth_search_results", Help: "Total matching articles per search (10,000 where counting stopped: total_relation gte).",
 		Buckets: []float64{0, 1, 10, 100, 1000, 10000, 100000},
 	})
 	articles := prometheus.NewGaugeFunc(prometheus.GaugeOpts{

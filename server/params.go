@@ -15,7 +15,7 @@ import (
 // with 400, as Elasticsearch does: a typo (szie=50) fails loudly instead of
 // silently returning the default.
 var (
-	searchParams  = []string{"q", "section", "source", "author", "tag", "from", "to", "sort", "recency", "page", "size", "cursor", "snippets", "snippet_length", "collapse", "explain", "facets", "facet_size", "interval"}
+	searchParams  = []string{"q", "section", "source", "author", "tag", "from", "to", "sort", "recency", "page", "size", "cursor", "snippets", "snippet_length", "collapse", "explain", "facets", "facet_size", "interval", "track_total_hits"}
 	suggestParams = []string{"q", "size"}
 	relatedParams = []string{"size", "section", "from", "to", "window"}
 	analyzeParams = []string{"text", "analyzer"}
@@ -163,6 +163,10 @@ func (s *Server) searchRequest(c echo.Context) (index.Request, error) {
 	}
 	req.NoCollapse = !collapse
 	if req.Explain, err = p.bool("explain", false); err != nil {
+		return req, err
+	}
+	// Elasticsearch's name; only true/false (its integer form is not taken).
+	if req.ExactTotal, err = p.bool("track_total_hits", false); err != nil {
 		return req, err
 	}
 	req.Highlight = true

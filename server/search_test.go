@@ -120,6 +120,12 @@ func TestSearchParameters(t *testing.T) {
 		}
 		return ""
 	})
+	check("track_total_hits", "q=Samsung&track_total_hits=true", func(res SearchResponse) string {
+		if res.Total == 0 || res.TotalRelation != "eq" {
+			return "want an exact total"
+		}
+		return ""
+	})
 	check("size", "size=3", func(res SearchResponse) string {
 		if len(res.Hits) != 3 || res.NextCursor == "" {
 			return "want 3 hits and a cursor"

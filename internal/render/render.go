@@ -43,7 +43,11 @@ func Terminal(w io.Writer, res *index.Result, req index.Request, color bool) err
 	if req.Cursor != "" || req.Page < 1 {
 		first = 1
 	}
-	p.printf("%d results (%s)\n", res.Total, res.Took.Round(time.Microsecond))
+	atLeast := "" // counting stopped at index.TotalLimit
+	if res.TotalRelation == index.RelationGTE {
+		atLeast = "+"
+	}
+	p.printf("%d%s results (%s)\n", res.Total, atLeast, res.Took.Round(time.Microsecond))
 	for i, h := range res.Hits {
 		a := h.Article
 		p.printf("\n%s %s\n", st.d(fmt.Sprintf("%3d.", first+i)), st.marks(h.Title, bold))

@@ -367,7 +367,9 @@
     el.resultsView.hidden = false;
     el.sort.value = s.sort || (s.q ? "relevance" : "date");
     var took = res.took_ms != null ? res.took_ms : res.took != null && res.took > 1e5 ? res.took / 1e6 : res.took;
-    el.summary.textContent = resultsText(total) + (total ? " " + tookText(took) : "");
+    // total_relation "gte": the server stopped counting at 10,000.
+    var summary = res.total_relation === "gte" ? num(total) + " نتيجة أو أكثر" : resultsText(total);
+    el.summary.textContent = summary + (total ? " " + tookText(took) : "");
 
     // did you mean
     el.dym.textContent = "";
