@@ -188,13 +188,9 @@ var errStopped = errors.New("stopped")
 
 // prepareLine parses, maps and analyzes one line (in a worker).
 func prepareLine(m mapping.IndexMapping, l *bulkLine, maxLine int) {
-	if len(l.text) > maxLine {
-		l.reject = fmt.Errorf("%s:%d: %w: line of %d bytes is over the limit of %d", l.name, l.line, ErrInvalidArticle, len(l.text), maxLine)
-		return
-	}
-	a, err := ParseArticle(l.text)
+	a, err := parseLine(l.name, l.line, l.text, maxLine)
 	if err != nil {
-		l.reject = fmt.Errorf("%s:%d: %w", l.name, l.line, err)
+		l.reject = err
 		return
 	}
 	l.art = a

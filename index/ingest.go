@@ -80,13 +80,9 @@ func (ix *Index) Ingest(ctx context.Context, r io.Reader, name string, opts Inge
 		}
 	}
 	err := corpus.Read(r, name, func(line int, text []byte) error {
-		if len(text) > opts.MaxLineBytes {
-			reject(text, fmt.Errorf("%s:%d: %w: line of %d bytes is over the limit of %d", name, line, ErrInvalidArticle, len(text), opts.MaxLineBytes))
-			return nil
-		}
-		a, err := ParseArticle(text)
+		a, err := parseLine(name, line, text, opts.MaxLineBytes)
 		if err != nil {
-			reject(text, fmt.Errorf("%s:%d: %w", name, line, err))
+			reject(text, err)
 			return nil
 		}
 		for k := range a.Extra {
@@ -281,4 +277,18 @@ func loadAll(ingest func(IngestOptions, *IngestStats) error) (int, error) {
 		err = fmt.Errorf("%d lines rejected: %w", len(rejected), errors.Join(rejected...))
 	}
 	return st.Total(), err
+}
+
+// parseLine reads one input line as an article; a line over maxLine bytes
+// or not a valid article is an error naming FILE:LINE that wraps
+// ErrInvalidArticle. Both loaders (Ingest and the bulk build) use it.
+func parseLine(name string, line int, text []byte, maxLine int) (Article, error) {
+	if len(text) > maxLine {
+		return Article{}, fmt.Errorf("%s:%d: %w: line of %d bytes is over the limit of %d", name, line, ErrInvalidArticle, len(text), maxLine)
+	}
+	a, err := ParseArticle(text)
+	if err != nil {
+		return Article{}, fmt.Errorf("%s:%d: %w", name, line, err)
+	}
+	return a, nil
 }
