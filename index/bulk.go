@@ -139,7 +139,7 @@ func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestSta
 			}
 		}()
 	}
-	seq := &bulkSequencer{sink: sink, opts: opts, st: st, dup: dup, seen: map[string]bool{}, lsh: newBandTable(),
+	seq := &bulkSequencer{sink: sink, opts: opts, st: st, dup: dup, seen: map[string]bool{}, unknown: unknownFields{fn: opts.Unknown}, lsh: newBandTable(),
 		stats: fieldStats{Tokens: map[string]int64{}}}
 	seqDone := make(chan error, 1)
 	go func() {
@@ -331,7 +331,7 @@ type bulkSequencer struct {
 	st      *IngestStats
 	dup     func([]byte) error
 	seen    map[string]bool // ids in the build
-	unknown map[string]bool // fields outside the schema, reported once
+	unknown unknownFields
 	lsh     *bandTable
 	stats   fieldStats
 }
@@ -349,17 +349,7 @@ func (s *bulkSequencer) take(lines []bulkLine) error {
 		case l.fail != nil:
 			return l.fail
 		}
-		for k := range l.art.Extra {
-			if s.unknown == nil {
-				s.unknown = map[string]bool{}
-			}
-			if !s.unknown[k] {
-				s.unknown[k] = true
-				if s.opts.Unknown != nil {
-					s.opts.Unknown(k, fmt.Sprintf("%s:%d", l.name, l.line))
-				}
-			}
-		}
+		s.unknown.report(l.art, l.name, l.line)
 		id := l.art.ID
 		if s.seen[id] {
 			if err := s.dup(l.text); err != nil {
@@ -371,10 +361,7 @@ func (s *bulkSequencer) take(lines []bulkLine) error {
 		w := &wireInfo{id: id, key: id, sig: l.sig}
 		if l.bands != nil {
 			w.key = s.lsh.assign(w, l.bands)
-			w.bands = make([]string, len(l.bands))
-			for b, h := range l.bands {
-				w.bands[b] = fmt.Sprintf("%012x", h)
-			}
+			w.bands = bandTermsOf(l.bands)
 		}
 		w.addTo(l.doc) // keyword fields, analyzed by the Builder
 		w.bands = nil  // the table keeps what it needs

@@ -206,8 +206,13 @@ func wireSignature(a Article) ([]string, packed) {
 // bandTerms returns the article's LSH band terms: each band's values and
 // number hashed to 48 bits, written as 12 hex digits.
 func (s *signature) bandTerms() []string {
-	out := make([]string, wireBands)
-	for b, h := range s.bandHashes() {
+	return bandTermsOf(s.bandHashes())
+}
+
+// bandTermsOf writes band hashes out as band terms, 12 hex digits each.
+func bandTermsOf(hashes []uint64) []string {
+	out := make([]string, len(hashes))
+	for b, h := range hashes {
 		out[b] = fmt.Sprintf("%012x", h)
 	}
 	return out

@@ -70,7 +70,7 @@ func (ix *Index) Ingest(ctx context.Context, r io.Reader, name string, opts Inge
 		opts.MaxLineBytes = DefaultMaxLineBytes
 	}
 	w := newWriters(ix, runtime.GOMAXPROCS(0), opts, st)
-	seen := map[string]bool{}
+	unknown := unknownFields{fn: opts.Unknown}
 	reject := func(text []byte, err error) {
 		w.mu.Lock()
 		st.Rejected++
@@ -85,14 +85,7 @@ func (ix *Index) Ingest(ctx context.Context, r io.Reader, name string, opts Inge
 			reject(text, err)
 			return nil
 		}
-		for k := range a.Extra {
-			if !seen[k] {
-				seen[k] = true
-				if opts.Unknown != nil {
-					opts.Unknown(k, fmt.Sprintf("%s:%d", name, line))
-				}
-			}
-		}
+		unknown.report(a, name, line)
 		if err := w.add(a); err != nil {
 			return err
 		}
@@ -291,4 +284,26 @@ func parseLine(name string, line int, text []byte, maxLine int) (Article, error)
 		return Article{}, fmt.Errorf("%s:%d: %w", name, line, err)
 	}
 	return a, nil
+}
+
+// unknownFields reports each field outside the schema once per load, with
+// where it was first seen (FILE:LINE), through IngestOptions.Unknown.
+type unknownFields struct {
+	fn   func(field, where string)
+	seen map[string]bool
+}
+
+func (u *unknownFields) report(a Article, name string, line int) {
+	for k := range a.Extra {
+		if u.seen[k] {
+			continue
+		}
+		if u.seen == nil {
+			u.seen = map[string]bool{}
+		}
+		u.seen[k] = true
+		if u.fn != nil {
+			u.fn(k, fmt.Sprintf("%s:%d", name, line))
+		}
+	}
 }
