@@ -10,14 +10,19 @@ package index
 // number of articles. Left out are stems that no other article holds (df ≤ 1),
 // stems held by more than relatedMaxDocFreq of the articles (and by more
 // than relatedMinCommon of them, so that a small index keeps its words),
-// numbers and one-letter stems. The relatedTerms stems of highest weight
-// make the query: a sum of BM25 scores (bm25.go) of each stem in the text
+// numbers and one-letter stems. The relatedTerms stems of highest weight,
+// and the seed's section as one more term (in the section field, counted
+// once, weighted ln(N/df) like a stem: Elasticsearch's more_like_this does
+// the same for a keyword field named in its fields), make the query: a sum of BM25 scores (bm25.go) of each stem in the text
 // field (title, summary and body), each multiplied by the stem's weight
 // divided by the highest weight (Lucene's
 // MoreLikeThis boosts its terms the same way), times the share of the
 // query's stems the article holds (coordination, exponent relatedCoord),
 // so that an article sharing many of the seed's words beats one that
-// repeats a single name.
+// repeats a single name. The section is a term, not a filter: of two
+// articles as close to the seed, the one of the seed's section ranks
+// first, and on the news corpus it raised the share of the top 5 in the
+// seed's section from 0.674 to 0.732 (docs/wire-and-related.md).
 //
 // The seed and every article of its wire group (same "wire" key) are
 // excluded; the rest is filtered by section and by publication date (From,
@@ -62,6 +67,9 @@ const (
 	relatedOverFetch   = 3   // hits fetched per hit returned, for collapsing copies
 )
 
+// fieldSection is the keyword field of the article's section.
+const fieldSection = "section"
+
 // RelatedOptions shape a Related request. The zero value asks for 10
 // related articles from any section and date.
 type RelatedOptions struct {
@@ -78,6 +86,7 @@ var ErrNotFound = errors.New("article not found")
 
 // relatedTerm is one stem of the seed with its tf-idf weight.
 type relatedTerm struct {
+	field  string // "" for a stem of the text field
 	term   string
 	weight float64
 }
@@ -196,12 +205,31 @@ func (ix *Index) relatedTerms(ctx context.Context, seed Article) ([]relatedTerm,
 		}
 		return out[i].term < out[j].term
 	})
-	return out[:min(len(out), relatedTerms)], nil
+	out = out[:min(len(out), relatedTerms)]
+	if seed.Section == "" || len(out) == 0 {
+		return out, nil
+	}
+	// The section is one more term of the seed, in the section field,
+	// occurring once: the way Elasticsearch's more_like_this treats a
+	// keyword field named in its fields.
+	df, err := fieldDocFreq(ctx, r, seed.Section, fieldSection)
+	if err != nil {
+		return nil, err
+	}
+	if df > 1 {
+		out = append(out, relatedTerm{field: fieldSection, term: seed.Section, weight: math.Log(n / float64(df))})
+	}
+	return out, nil
 }
 
 // docFreq returns how many articles hold term in the text field.
 func docFreq(ctx context.Context, r bindex.IndexReader, term string) (uint64, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
+	return fieldDocFreq(ctx, r, term, fieldText)
+}
+
+// fieldDocFreq returns how many articles hold term in field.
+func fieldDocFreq(ctx context.Context, r bindex.IndexReader, term, field string) (uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
 		return 0, fmt.Errorf("reading term %q: %w", term, err)
 	}
@@ -227,8 +255,16 @@ func distinctive(term string) bool {
 func (ix *Index) relatedQuery(terms []relatedTerm) *scoreQuery {
 	r := DefaultRanking
 	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, AvgLen: ix.avgLengths(), NGroups: len(terms), CoordExp: relatedCoord}
-	top := terms[0].weight
+	top := 0.0
+	for _, t := range terms {
+		top = max(top, t.weight)
+	}
 	for g, t := range terms {
+		if t.field != "" {
+			q.Clauses = append(q.Clauses, termClause{Field: t.field, Term: t.term, Weight: t.weight / top})
+			q.Groups = append(q.Groups, g)
+			continue
+		}
 		q.Clauses = append(q.Clauses, termClause{Field: fieldText, Term: t.term, Weight: t.weight / top},
 			termClause{Field: fieldTitle, Term: t.term, Weight: relatedTitle * t.weight / top})
 		q.Groups = append(q.Groups, g, g)
@@ -247,7 +283,7 @@ var (
 func relatedFilters(seed Article, opt RelatedOptions) (filters []query.Query, empty bool, err error) {
 	if opt.Section != "" {
 		t := bleve.NewTermQuery(opt.Section)
-		t.SetField("section")
+		t.SetField(fieldSection)
 		filters = append(filters, t)
 	}
 	from, to := opt.From, opt.To

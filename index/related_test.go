@@ -172,3 +172,28 @@ func TestRelatedErrors(t *testing.T) {
 		t.Errorf("Related with the largest window: %v", err)
 	}
 }
+
+// TestRelatedPrefersTheSeedsSection: of two articles with the same words,
+// the one in the seed's section ranks first; the section is one term of
+// the query, not a filter, so the other is still related.
+func TestRelatedPrefersTheSeedsSection(t *testing.T) {
+	ix := newRelatedIndex(t)
+	// The same words about olive farmers in each, beside a different
+	// filler of about the same length, so that none is a wire copy of
+	// another; sec-same has the filler that ranks it last without its
+	// section.
+	core := "مزارعي الزيتون الجفاف "
+	arts := []index.Article{
+		{ID: "sec-seed", Section: "economy", Title: "دعم مزارعي الزيتون", Body: core + "قروض ميسرة للموسم القادم وبذور محسنة وآبار جديدة في القرى الجنوبية البعيدة"},
+		{ID: "sec-other", Section: "society", Title: "رسالة", Body: core + "حفل موسيقي في المسرح البلدي حضره جمهور كبير من الشباب والعائلات مساء السبت"},
+		{ID: "sec-same", Section: "economy", Title: "رسالة", Body: core + "معرض للكتاب المستعمل يفتح أبوابه للزوار طيلة أسبوع كامل بأسعار رمزية جدا"},
+		{ID: "sec-none", Title: "رسالة", Body: core + "مباراة ودية بين فريقين من الهواة انتهت بالتعادل بهدف لكل منهما في الملعب"},
+	}
+	if err := ix.Add(arts); err != nil {
+		t.Fatal(err)
+	}
+	got := related(t, ix, "sec-seed", index.RelatedOptions{Size: 3})
+	if len(got) != 3 || got[0] != "sec-same" || !slices.Contains(got, "sec-other") || !slices.Contains(got, "sec-none") {
+		t.Errorf("Related(sec-seed) = %v, want sec-same first, then sec-other and sec-none", got)
+	}
+}
