@@ -86,6 +86,8 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 				if quotedOnly {
 					p.required = append(p.required, ix.phraseQuery(t.Text))
 				}
+			case t.Fix: // the correction of a word no article holds
+				ix.addWords(q, p, t.Text, n, r.scaled(r.Typo))
 			case typed.has(t.Text): // as typed (several words when a synonym matched them)
 				ix.addWords(q, p, t.Text, n, r)
 				plain = append(plain, t.Text)
@@ -155,6 +157,9 @@ func typedWords(groups []queryGroup) wordSet {
 	s := wordSet{}
 	for _, g := range groups {
 		for _, t := range g {
+			if t.Fix {
+				continue
+			}
 			s[t.Text] = true
 			for _, w := range strings.Fields(t.Text) {
 				s[w] = true

@@ -30,6 +30,7 @@ type queryTerm struct {
 	Text   string
 	Phrase bool // from "..." : words must appear adjacent in order
 	Prefix bool // a trailing * : the last word is a prefix
+	Fix    bool // not typed: the correction of a misspelt word (typoFixes)
 }
 
 // queryGroup is a set of alternatives joined by OR; it counts once toward

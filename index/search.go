@@ -29,6 +29,10 @@ type Ranking struct {
 	// number of the query's words, so that they rank first; 0 turns the
 	// tier off (ablation).
 	Tier float64
+	// Typo is the weight of the correction of a query word that no
+	// article, or one, holds (typoFixes), relative to the word as typed;
+	// 0 turns typo tolerance off.
+	Typo float64
 }
 
 // DefaultRanking is the ranking measured in docs/relevance.md.
@@ -38,7 +42,7 @@ type Ranking struct {
 // paragraphs), a quarter weight for exact-form matches, half for title
 // matches, 0.3 for adjacent pairs and for the lead, and no coordination
 // factor, which lost on every collection.
-var DefaultRanking = Ranking{K1: 0.8, B: 0.75, Text: 1, Exact: 0.25, Title: 0.5, Pairs: 0.3, Lead: 0.3, Coord: 0, Tier: tierBonus}
+var DefaultRanking = Ranking{K1: 0.8, B: 0.75, Text: 1, Exact: 0.25, Title: 0.5, Pairs: 0.3, Lead: 0.3, Coord: 0, Tier: tierBonus, Typo: 0.75}
 
 // Limits of a request, as Elasticsearch's max_result_window: deep paging
 // beyond MaxWindow goes through the cursor.
@@ -240,11 +244,23 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var fixes map[string]string
+	if r := req.ranking(); r.Typo != 0 {
+		if pq, fixes, err = ix.typoFixes(ctx, pq); err != nil {
+			return nil, err
+		}
+	}
 	res, err := ix.search(ctx, &req, pq)
 	if err != nil {
 		return nil, err
 	}
-	if !req.NoSuggest && len(pq.Groups) > 0 && req.Cursor == "" && res.Total < 3 {
+	if len(fixes) > 0 && res.Total > 0 {
+		// The misspelt words matched nothing: what was found, was found
+		// through their corrections ("showing results for").
+		if !req.NoSuggest {
+			res.Suggestion, res.SuggestionUsed = fixQuery(req.Query, fixes), true
+		}
+	} else if !req.NoSuggest && len(pq.Groups) > 0 && req.Cursor == "" && res.Total < 3 {
 		if s, ok, err := ix.DidYouMean(ctx, req.Query); err == nil && ok {
 			res.Suggestion = s
 			if res.Total == 0 {
@@ -259,6 +275,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// ranking is the request's ranking, or the default.
+func (req *Request) ranking() Ranking {
+	if req.Ranking != nil {
+		return *req.Ranking
+	}
+	return DefaultRanking
 }
 
 // totalLimit is the count above which a search may stop counting, or 0.

@@ -323,19 +323,38 @@ func TestSynonyms(t *testing.T) {
 }
 
 // TestSearchFallsBackToSuggestion: a misspelt query with no results returns the results of
-// the closest frequent spelling, flagged; one with results only suggests.
+// the closest spelling, flagged (through typo tolerance, or did-you-mean when it is off);
+// one with results only suggests.
 func TestSearchFallsBackToSuggestion(t *testing.T) {
 	ix := newFixtureIndex(t)
-	// القارية is in b1, b2 and b3; القاريت is in none.
+	// القارية is in b1, b2 and b3; القاريت is in none. Before the
+	// vocabulary is built the correction shows normalized (القاريه).
 	res := search(t, ix, index.Request{Query: "القاريت"})
+	if !res.SuggestionUsed || res.Total != 3 || res.Suggestion != "القاريه" {
+		t.Fatalf("القاريت, no vocabulary: suggestion %q used %v total %d; want القاريه and its 3 results", res.Suggestion, res.SuggestionUsed, res.Total)
+	}
+	if err := ix.PrepareSuggest(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res = search(t, ix, index.Request{Query: "القاريت"})
 	if !res.SuggestionUsed || res.Total != 3 {
 		t.Fatalf("القاريت: suggestion %q used %v total %d; want the 3 results of a suggestion", res.Suggestion, res.SuggestionUsed, res.Total)
 	}
 	if !strings.Contains(res.Suggestion, "القارية") {
 		t.Errorf("suggestion %q, want القارية", res.Suggestion)
 	}
-	if res := search(t, ix, index.Request{Query: "القاريت", NoSuggest: true}); res.Total != 0 || res.Suggestion != "" {
-		t.Errorf("NoSuggest: total %d suggestion %q", res.Total, res.Suggestion)
+	if res := search(t, ix, index.Request{Query: "القاريت", NoSuggest: true}); res.Suggestion != "" {
+		t.Errorf("NoSuggest: suggestion %q", res.Suggestion)
+	}
+	// Without typo tolerance, the same through did-you-mean.
+	off := index.DefaultRanking
+	off.Typo = 0
+	res = search(t, ix, index.Request{Query: "القاريت", Ranking: &off})
+	if !res.SuggestionUsed || res.Total != 3 || !strings.Contains(res.Suggestion, "القارية") {
+		t.Errorf("Typo 0: suggestion %q used %v total %d; want the 3 results of القارية", res.Suggestion, res.SuggestionUsed, res.Total)
+	}
+	if res := search(t, ix, index.Request{Query: "القاريت", NoSuggest: true, Ranking: &off}); res.Total != 0 || res.Suggestion != "" {
+		t.Errorf("Typo 0, NoSuggest: total %d suggestion %q", res.Total, res.Suggestion)
 	}
 }
 

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -100,8 +101,8 @@ func (v *vocab) correct(fr bindex.IndexReaderFuzzy, w string) (string, error) {
 		return "", nil
 	}
 	v.mu.RLock()
+	defer v.mu.RUnlock()
 	df := v.dfOf(w)
-	v.mu.RUnlock()
 	if df >= rareDF {
 		return "", nil
 	}
@@ -109,36 +110,56 @@ func (v *vocab) correct(fr bindex.IndexReaderFuzzy, w string) (string, error) {
 	if utf8.RuneCountInString(w) > 4 {
 		dist = 2
 	}
-	fd, err := fr.FieldDictFuzzy(fieldExact, w, dist, "")
+	need := max(minFixDF, fixRatio*df)
+	best, err := closestTerm(fr, w, dist, runeDistance, func(term string) (int, bool) {
+		id, ok := v.id(term)
+		if !ok || int(v.df[id]) < need {
+			return 0, false
+		}
+		return int(v.df[id]), true
+	})
+	if err != nil || best == "" {
+		return "", err
+	}
+	id, _ := v.id(best)
+	return v.display(id), nil
+}
+
+// closestTerm returns the term of the exact field's dictionary closest to
+// w (distance at most dist, as counted by distance), the one with the
+// highest count among equals, then the first in order; count says what a
+// term counts, and false rules it out. "" when none is close.
+func closestTerm(fr bindex.IndexReaderFuzzy, w string, dist int, distance func(a, b string) int,
+	count func(term string) (int, bool)) (string, error) {
+	// bleve's automaton counts Levenshtein edits in runes, at most 2; a
+	// swap of two letters is two of them, so 2 is read even for dist 1.
+	fd, err := fr.FieldDictFuzzy(fieldExact, w, 2, "")
 	if err != nil {
-		return "", fmt.Errorf("did you mean %q: %w", w, err)
+		return "", fmt.Errorf("correcting %q: %w", w, err)
 	}
 	defer fd.Close()
-	need := max(minFixDF, fixRatio*df)
-	best, bestDF, bestDist := uint32(0), int32(-1), dist+1
-	v.mu.RLock()
-	defer v.mu.RUnlock()
+	best, bestCount, bestDist := "", -1, dist+1
 	err = eachTerm(fd.Next, func(e *bindex.DictEntry) error {
-		id, ok := v.id(e.Term)
-		if e.Term == w || !ok || int(v.df[id]) < need {
+		if e.Term == w {
 			return nil
 		}
-		d := runeDistance(w, e.Term) // the automaton's own count is not kept by every segment type
+		d := distance(w, e.Term) // the automaton's own count is not kept by every segment type
 		if d > dist {
 			return nil
 		}
-		if d < bestDist || d == bestDist && (v.df[id] > bestDF || v.df[id] == bestDF && e.Term < v.words[best]) {
-			best, bestDF, bestDist = id, v.df[id], d
+		c, ok := count(e.Term)
+		if !ok {
+			return nil
+		}
+		if d < bestDist || d == bestDist && (c > bestCount || c == bestCount && e.Term < best) {
+			best, bestCount, bestDist = e.Term, c, d
 		}
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("did you mean %q: %w", w, err)
+		return "", fmt.Errorf("correcting %q: %w", w, err)
 	}
-	if bestDF < 0 {
-		return "", nil
-	}
-	return v.display(best), nil
+	return best, nil
 }
 
 func hasLetter(w string) bool {
@@ -170,4 +191,149 @@ func runeDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// typoDistance is the number of typos typo tolerance allows in a word of
+// n letters, Meilisearch's: none below 5 letters, 1 up to 8, 2 from 9.
+func typoDistance(n int) int {
+	switch {
+	case n < 5:
+		return 0
+	case n < 9:
+		return 1
+	}
+	return 2
+}
+
+// typoFixes is typo tolerance, as Meilisearch has it by default. It
+// returns pq with the correction of each misspelt plain word as one more
+// alternative of its group, marked Fix and scored at Ranking.Typo of the
+// typed word's weight, and fixes, each corrected word as typed mapped to
+// its correction. A word is misspelt when no article holds it, nor any of
+// its stems (a new form of a known word is not a typo); its correction is
+// the closest word an article holds within typoDistance (a swap of two
+// neighbouring letters counting as one typo), the most
+// frequent among equals. Words the index holds are never corrected, so a
+// rare name is searched as typed: Elasticsearch's fuzziness on every word
+// would mix frequent neighbours (اليمن, اليمين). Measured in
+// docs/relevance.md.
+func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, map[string]string, error) {
+	var words []int
+	for i, g := range pq.Groups {
+		if len(g) == 1 && plainWord(g[0]) {
+			words = append(words, i)
+		}
+	}
+	if len(words) == 0 {
+		return pq, nil, nil
+	}
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return pq, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return pq, nil, err
+	}
+	defer r.Close()
+	fr, ok := r.(bindex.IndexReaderFuzzy)
+	if !ok {
+		return pq, nil, nil
+	}
+	groups := slices.Clone(pq.Groups)
+	var fixes map[string]string
+	for _, i := range words {
+		typed := groups[i][0].Text
+		toks := analyzer.Tokenizer{}.Tokenize([]byte(typed))
+		if len(toks) != 1 {
+			continue
+		}
+		w := string(analyzer.Normalize(toks[0].Term))
+		dist := typoDistance(utf8.RuneCountInString(w))
+		if dist == 0 || analyzer.IsStopWord(w) || !hasLetter(w) {
+			continue
+		}
+		if df, err := fieldDocFreq(ctx, r, w, fieldExact); err != nil || df > 0 || ix.knownStem(ctx, r, typed) {
+			continue // a word the index holds, or another form of one: not a typo
+		}
+		fix, err := closestTerm(fr, w, dist, swapDistance, func(term string) (int, bool) {
+			// The automaton's entries carry no count: read the term's.
+			n, err := fieldDocFreq(ctx, r, term, fieldExact)
+			return int(n), err == nil && n > 0
+		})
+		if err != nil {
+			return pq, nil, err
+		}
+		if v := ix.sugg.v.Load(); v != nil && fix != "" { // the commonest spelling, when the vocabulary is built
+			v.mu.RLock()
+			if id, ok := v.id(fix); ok {
+				fix = v.display(id)
+			}
+			v.mu.RUnlock()
+		}
+		if fix != "" {
+			groups[i] = queryGroup{groups[i][0], queryTerm{Text: fix, Fix: true}}
+			if fixes == nil {
+				fixes = map[string]string{}
+			}
+			fixes[typed] = fix
+		}
+	}
+	pq.Groups = groups
+	return pq, fixes, nil
+}
+
+// fixQuery is query with each corrected word replaced by its correction.
+func fixQuery(query string, fixes map[string]string) string {
+	toks := analyzer.Tokenizer{}.Tokenize([]byte(query))
+	var b strings.Builder
+	last := 0
+	for _, t := range toks {
+		surface := query[t.Start:t.End]
+		if fix, ok := fixes[surface]; ok {
+			b.WriteString(query[last:t.Start])
+			b.WriteString(fix)
+			last = t.End
+		}
+	}
+	b.WriteString(query[last:])
+	return b.String()
+}
+
+// knownStem reports whether a stem of text is in the index's text field.
+func (ix *Index) knownStem(ctx context.Context, r bindex.IndexReader, text string) bool {
+	for _, t := range ix.stem.Analyze([]byte(text)) {
+		if df, err := docFreq(ctx, r, string(t.Term)); err == nil && df > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// swapDistance is the optimal-string-alignment distance of a and b in
+// runes: Levenshtein edits, and a swap of two neighbouring letters as one
+// (تعلميه for تعليمه).
+func swapDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
 }

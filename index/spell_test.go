@@ -132,3 +132,68 @@ func TestDidYouMeanNeedsFrequentWord(t *testing.T) {
 		t.Errorf("DidYouMean(القمج) = %q; القمح has 3 articles, under 10 times 1", got)
 	}
 }
+
+// TestTypoTolerance: a query word no article holds is also searched in the
+// closest spelling the index holds, as Meilisearch does, and the snippet
+// marks the article's own spelling.
+func TestTypoTolerance(t *testing.T) {
+	ix := newSuggestIndex(t)
+	if err := ix.Add([]index.Article{
+		art("typo-fractal", 0, "شكل كسيري", "مجموعة ماندلبرو شكل كسيري مشهور في الرياضيات"),
+		art("typo-caldera", 0, "بحيرات البراكين", "الكالديرا فوهة بركانية ضخمة تملؤها المياه"),
+		art("typo-near", 0, "شكل آخر", "مجموعة ماندلبرا شكل آخر"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	off := index.DefaultRanking
+	off.Typo = 0
+	tests := []struct {
+		name, query string
+		want        string // the first hit, "" for none
+		mark        string // marked in its snippets
+	}{
+		{"a letter too many", "ماندولبرو", "typo-fractal", "<mark>ماندلبرو</mark>"},
+		{"two letters swapped count as one typo", "الكاليدرا", "typo-caldera", "<mark>الكالديرا</mark>"},
+		{"beside other words", "فوهة الكاليدرا", "typo-caldera", "<mark>الكالديرا</mark>"},
+		{"a word one article holds is not corrected", "ماندلبرا", "typo-near", "<mark>ماندلبرا</mark>"},
+		{"no typo in words under 5 letters", "قمز", "", ""},
+		{"nothing within reach", "برتقال", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := search(t, ix, index.Request{Query: tc.query, Highlight: true, NoSuggest: true})
+			if tc.want == "" {
+				if res.Total != 0 {
+					t.Errorf("Search(%q) = %v, want nothing", tc.query, ids(res.Hits))
+				}
+				return
+			}
+			if len(res.Hits) == 0 || res.Hits[0].ID != tc.want {
+				t.Fatalf("Search(%q) = %v, want %s first", tc.query, ids(res.Hits), tc.want)
+			}
+			if tc.want == "typo-near" && slices.Contains(ids(res.Hits), "typo-fractal") {
+				t.Errorf("Search(%q) = %v: a word the index holds found another spelling", tc.query, ids(res.Hits))
+			}
+			if !strings.Contains(strings.Join(res.Hits[0].Snippets, " "), tc.mark) {
+				t.Errorf("Search(%q) snippets %q, want %s", tc.query, res.Hits[0].Snippets, tc.mark)
+			}
+		})
+	}
+	if res := search(t, ix, index.Request{Query: "ماندولبرو", NoSuggest: true, Ranking: &off}); res.Total != 0 {
+		t.Errorf("Typo 0: Search(ماندولبرو) = %v, want nothing", ids(res.Hits))
+	}
+}
+
+func TestSwapDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"تعلميه", "تعليمه", 1}, {"الكاليدرا", "الكالديرا", 1}, {"ماندولبرو", "ماندلبرو", 1},
+		{"abc", "abc", 0}, {"", "ab", 2}, {"ab", "ba", 1}, {"abc", "ca", 3},
+	} {
+		if got := index.SwapDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("swapDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

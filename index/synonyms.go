@@ -179,7 +179,7 @@ func (s *synonyms) expand(groups []queryGroup) []queryGroup {
 	}
 	words := make([][]string, len(groups))
 	for i, g := range groups {
-		if len(g) == 1 && plainWord(g[0]) {
+		if (len(g) == 1 || len(g) == 2 && g[1].Fix) && plainWord(g[0]) { // a typo fix (typoFixes) gives way to a synonym
 			words[i] = analyzeWords(g[0].Text)
 		}
 	}

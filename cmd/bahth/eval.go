@@ -40,6 +40,7 @@ func evalCmd() *cobra.Command {
 	f.Float64Var(&r.Lead, "w-lead", r.Lead, "extra weight of matches in the body's first words")
 	f.Float64Var(&r.Tier, "tier", r.Tier, "score added to hits holding the minimum-should-match words (0: off)")
 	f.Float64Var(&r.Coord, "coord", r.Coord, "exponent of the fraction of query terms matched (0: off)")
+	f.Float64Var(&r.Typo, "typo", r.Typo, "weight of the correction of a word the index barely holds (0: off)")
 	cmd.MarkFlagRequired("queries")
 	cmd.MarkFlagRequired("qrels")
 	return cmd

@@ -1,0 +1,4 @@
+package index
+
+// SwapDistance exposes swapDistance to the external tests.
+var SwapDistance = swapDistance
