@@ -104,6 +104,7 @@ type Request struct {
 	DateInterval string   // "month" (default), "day" or "year" for the date facet
 
 	NoSuggest bool     // skip did-you-mean
+	NoTypos   bool     // no typo tolerance (Ranking.Typo): the words as typed only
 	Ranking   *Ranking // nil means DefaultRanking
 
 	// ExactTotal counts every match. Otherwise a search ranked by score
@@ -245,7 +246,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	var fixes map[string]string
-	if r := req.ranking(); r.Typo != 0 {
+	if r := req.ranking(); r.Typo != 0 && !req.NoTypos {
 		if pq, fixes, err = ix.typoFixes(ctx, pq); err != nil {
 			return nil, err
 		}

@@ -30,6 +30,7 @@ func TestHostileRequests(t *testing.T) {
 		{"huge q", req{target: "/v1/search?q=" + big}, 400, "invalid_parameter"},
 		{"unknown parameter", req{target: "/v1/search?szie=10"}, 400, "invalid_parameter"},
 		{"track_total_hits as a number (Elasticsearch's other form)", req{target: "/v1/search?q=a&track_total_hits=100"}, 400, "invalid_parameter"},
+		{"typo_tolerance not a boolean", req{target: "/v1/search?q=a&typo_tolerance=maybe"}, 400, "invalid_parameter"},
 		{"parameter given twice", req{target: "/v1/search?size=1&size=2"}, 400, "invalid_parameter"},
 		{"negative size", req{target: "/v1/search?size=-1"}, 400, "invalid_parameter"},
 		{"zero size", req{target: "/v1/search?size=0"}, 400, "invalid_parameter"},

@@ -15,7 +15,7 @@ import (
 // with 400, as Elasticsearch does: a typo (szie=50) fails loudly instead of
 // silently returning the default.
 var (
-	searchParams  = []string{"q", "section", "source", "author", "tag", "from", "to", "sort", "recency", "page", "size", "cursor", "snippets", "snippet_length", "collapse", "explain", "facets", "facet_size", "interval", "track_total_hits"}
+	searchParams  = []string{"q", "section", "source", "author", "tag", "from", "to", "sort", "recency", "page", "size", "cursor", "snippets", "snippet_length", "collapse", "explain", "facets", "facet_size", "interval", "track_total_hits", "typo_tolerance"}
 	suggestParams = []string{"q", "size"}
 	relatedParams = []string{"size", "section", "from", "to", "window"}
 	analyzeParams = []string{"text", "analyzer"}
@@ -169,6 +169,11 @@ func (s *Server) searchRequest(c echo.Context) (index.Request, error) {
 	if req.ExactTotal, err = p.bool("track_total_hits", false); err != nil {
 		return req, err
 	}
+	typos, err := p.bool("typo_tolerance", true)
+	if err != nil {
+		return req, err
+	}
+	req.NoTypos = !typos
 	req.Highlight = true
 	return req, nil
 }

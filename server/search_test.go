@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -123,6 +124,21 @@ func TestSearchParameters(t *testing.T) {
 	check("track_total_hits", "q=Samsung&track_total_hits=true", func(res SearchResponse) string {
 		if res.Total == 0 || res.TotalRelation != "eq" {
 			return "want an exact total"
+		}
+		return ""
+	})
+	// غيغاواط (one article) with two letters swapped: typo tolerance finds
+	// it; did-you-mean would not (it wants a word in 3 articles).
+	typo := url.QueryEscape("غيغوااط")
+	check("typo_tolerance", "q="+typo, func(res SearchResponse) string {
+		if res.Total != 1 || !res.SuggestionUsed || res.Suggestion != "غيغاواط" {
+			return fmt.Sprintf("total %d, suggestion %q used %v: want the article of غيغاواط", res.Total, res.Suggestion, res.SuggestionUsed)
+		}
+		return ""
+	})
+	check("typo_tolerance=false", "q="+typo+"&typo_tolerance=false", func(res SearchResponse) string {
+		if res.Total != 0 || res.Suggestion != "" {
+			return fmt.Sprintf("total %d, suggestion %q: want nothing", res.Total, res.Suggestion)
 		}
 		return ""
 	})

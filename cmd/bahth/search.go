@@ -79,6 +79,7 @@ func searchCmd() *cobra.Command {
 	f.BoolVar(&req.NoCollapse, "no-collapse", false, "show every wire copy instead of one hit per story")
 	f.BoolVar(&req.Explain, "explain", false, "show how each hit's score was computed")
 	f.BoolVar(&req.ExactTotal, "exact-total", false, "count every match (otherwise the count stops at 10,000: \"10000+ results\")")
+	f.BoolVar(&req.NoTypos, "no-typos", false, "search the words as typed only (no typo tolerance for words the index does not hold)")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	f.StringVar(&synonyms, "synonyms", "", "synonyms file replacing the built-in list (docs/query-language.md)")
 	return cmd
