@@ -256,6 +256,18 @@ func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, ma
 		if df, err := fieldDocFreq(ctx, r, w, fieldExact); err != nil || df > 0 || ix.knownStem(ctx, r, typed) {
 			continue // a word the index holds, or another form of one: not a typo
 		}
+		if a, b := ix.splitWord(ctx, r, w); a != "" {
+			// Two words typed without the space between them.
+			groups[i] = queryGroup{groups[i][0], queryTerm{Text: a + " " + b, Fix: true}}
+			if fixes == nil {
+				fixes = map[string]string{}
+			}
+			fixes[typed] = a + " " + b
+			continue
+		}
+		if nearStopWord(w) {
+			continue // a misspelt stop word (اللذي): nothing to look for
+		}
 		fix, err := closestTerm(fr, w, dist, swapDistance, func(term string) (int, bool) {
 			// The automaton's entries carry no count: read the term's.
 			n, err := fieldDocFreq(ctx, r, term, fieldExact)
@@ -336,4 +348,58 @@ func swapDistance(a, b string) int {
 		}
 	}
 	return d[len(ra)][len(rb)]
+}
+
+// splitWord splits the normalized word w into two words that articles
+// hold, as typed without the space between them (البحرالميت, حجرالرخام):
+// each part of at least 3 letters and not a stop word, a first part with
+// the article of at least 5 (البحر, not الم), or a question word before a
+// held word (ماذايحدث, ماسبب); short stop words such as الا, او, به are
+// not split off, they begin and end too many words. Among several splits, the one whose rarer part is the
+// most frequent. "" when none.
+func (ix *Index) splitWord(ctx context.Context, r bindex.IndexReader, w string) (a, b string) {
+	runes := []rune(w)
+	best := uint64(0)
+	for i := 2; i <= len(runes)-2; i++ {
+		x, y := string(runes[:i]), string(runes[i:])
+		sx := questionWords[x]
+		if !sx && (i < 3 || strings.HasPrefix(x, "ال") && i < 5) || len(runes)-i < 3 || analyzer.IsStopWord(y) {
+			continue
+		}
+		dx, err := fieldDocFreq(ctx, r, x, fieldExact)
+		if err != nil {
+			return "", ""
+		}
+		dy, err := fieldDocFreq(ctx, r, y, fieldExact)
+		if err != nil {
+			return "", ""
+		}
+		n := min(dx, dy)
+		if sx {
+			n = dy
+		}
+		if n > best {
+			best, a, b = n, x, y
+		}
+	}
+	return a, b
+}
+
+// questionWords are the question words people glue to the next word
+// (ماسبب, ماذايحدث), normalized.
+var questionWords = map[string]bool{
+	"ما": true, "ماذا": true, "من": true, "متي": true, "كيف": true, "لماذا": true,
+	"اين": true, "هل": true, "كم": true, "لم": true,
+}
+
+// nearStopWord reports whether w is one typo from a stop word. Stop words
+// are not indexed, so a misspelt one (اللذي for الذي) would otherwise be
+// "corrected" to a held word as close (المذي).
+func nearStopWord(w string) bool {
+	for _, s := range analyzer.StopWords() {
+		if d := len(s) - len(w); d <= 4 && d >= -4 && swapDistance(w, s) <= 1 {
+			return true
+		}
+	}
+	return false
 }

@@ -142,6 +142,8 @@ func TestTypoTolerance(t *testing.T) {
 		art("typo-fractal", 0, "شكل كسيري", "مجموعة ماندلبرو شكل كسيري مشهور في الرياضيات"),
 		art("typo-caldera", 0, "بحيرات البراكين", "الكالديرا فوهة بركانية ضخمة تملؤها المياه"),
 		art("typo-near", 0, "شكل آخر", "مجموعة ماندلبرا شكل آخر"),
+		art("typo-sea", 0, "البحر الميت", "ينخفض منسوب البحر الميت كل عام"),
+		art("typo-joy", 0, "اللذة", "كتاب عن اللذة والألم"),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +158,10 @@ func TestTypoTolerance(t *testing.T) {
 		{"two letters swapped count as one typo", "الكاليدرا", "typo-caldera", "<mark>الكالديرا</mark>"},
 		{"beside other words", "فوهة الكاليدرا", "typo-caldera", "<mark>الكالديرا</mark>"},
 		{"a word one article holds is not corrected", "ماندلبرا", "typo-near", "<mark>ماندلبرا</mark>"},
+		{"two words typed without the space", "البحرالميت", "typo-sea", "<mark>البحر</mark> <mark>الميت</mark>"},
+		{"a question word glued to the next", "ماالكالديرا", "typo-caldera", "<mark>الكالديرا</mark>"},
 		{"no typo in words under 5 letters", "قمز", "", ""},
+		{"a misspelt stop word (الذي) is not corrected to a held word (اللذة)", "اللذي", "", ""},
 		{"nothing within reach", "برتقال", "", ""},
 	}
 	for _, tc := range tests {
