@@ -160,7 +160,8 @@ type Result struct {
 	Dates         []DateBucket            `json:"dates,omitempty"`
 	NextCursor    string                  `json:"next_cursor,omitempty"`
 	// Suggestion is a did-you-mean spelling; SuggestionUsed says the hits
-	// are for it because the query as typed found nothing.
+	// are for it: typo tolerance corrected a word no article holds, or the
+	// query as typed found nothing.
 	Suggestion     string        `json:"suggestion,omitempty"`
 	SuggestionUsed bool          `json:"suggestion_used,omitempty"`
 	Took           time.Duration `json:"took"`

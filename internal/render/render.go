@@ -35,7 +35,7 @@ func Terminal(w io.Writer, res *index.Result, req index.Request, color bool) err
 	st := styles{color: color}
 	p := &errWriter{w: w}
 	if res.SuggestionUsed {
-		p.printf("No results as typed; showing results for %s\n\n", st.b(res.Suggestion))
+		p.printf("Showing results for %s (a word as typed is in no article)\n\n", st.b(res.Suggestion))
 	} else if res.Suggestion != "" {
 		p.printf("Did you mean: %s\n\n", st.b(res.Suggestion))
 	}

@@ -377,13 +377,16 @@
     if (res.suggestion) {
       var sug = document.createElement("bdi");
       if (res.suggestion_used) {
-        el.dym.appendChild(document.createTextNode("لا نتائج لـ «"));
+        // The hits are for the corrected spelling (typo tolerance, or
+        // did-you-mean after an empty search).
+        el.dym.appendChild(document.createTextNode("نتائج «"));
+        sug.textContent = res.suggestion;
+        el.dym.appendChild(sug);
+        el.dym.appendChild(document.createTextNode("» بدلا من «"));
         var orig = document.createElement("bdi");
         orig.textContent = s.q || "";
         el.dym.appendChild(orig);
-        el.dym.appendChild(document.createTextNode("»، فهذه نتائج "));
-        sug.textContent = res.suggestion;
-        el.dym.appendChild(sug);
+        el.dym.appendChild(document.createTextNode("»"));
       } else {
         el.dym.appendChild(document.createTextNode("هل تقصد: "));
         var a = stateLink(withChange(s, { q: res.suggestion, page: null }));
