@@ -317,9 +317,13 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 	if sortBy == SortRelevance && p.score != nil && !rankWithBleve {
 		// Ranked by score: Bahth's collector, which prunes (topk.go) and
 		// rescores (rescore.go); facets, if any, from bleve unscored.
+		groups := 0 // the wire groups folding needs: load no hit beyond them
+		if collapse {
+			groups = skip + req.Size
+		}
 		hits, total, atLeast, err = ix.searchTop(ctx, topRequest{score: p.score, required: p.required, excluded: p.excluded,
 			k: from + size, after: after, fields: []string{sourceField, fieldWire}, totalLimit: totalLimit(req),
-			explain: req.Explain})
+			explain: req.Explain, groups: groups})
 		hits = hits[min(from, len(hits)):]
 		if err == nil && len(req.Facets) > 0 {
 			sr := bleve.NewSearchRequestOptions(p.query(), 0, 0, false)

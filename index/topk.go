@@ -65,6 +65,13 @@ type topRequest struct {
 	noTotal  bool          // the caller needs no count of the matches
 	explain  bool          // attach score explanations to the hits
 
+	// groups, when positive, stops loading hits once they hold that many
+	// wire groups (fields must include fieldWire): a folding search needs
+	// no more, and each stored article loaded is read and decompressed
+	// whole (a third of them are loaded now, where collapseOverfetch
+	// asked for three per hit shown).
+	groups int
+
 	// totalLimit, when positive, stops the count there: the total is
 	// then totalLimit and "at least" (Request.ExactTotal).
 	totalLimit uint64
@@ -302,12 +309,23 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 			return nil, 0, false, err
 		}
 	}
-	hits := make([]*search.DocumentMatch, len(page))
+	hits := make([]*search.DocumentMatch, 0, len(page))
 	load := &bleve.SearchRequest{Fields: tr.fields}
-	for i, h := range page {
-		hits[i] = &search.DocumentMatch{ID: h.id, Score: h.score, IndexInternalID: docID(h.doc), Expl: expl[h.doc]}
-		if err, _ := bleve.LoadAndHighlightFields(hits[i], load, "", r, nil); err != nil {
+	groups := map[string]bool{}
+	for _, h := range page {
+		m := &search.DocumentMatch{ID: h.id, Score: h.score, IndexInternalID: docID(h.doc), Expl: expl[h.doc]}
+		if err, _ := bleve.LoadAndHighlightFields(m, load, "", r, nil); err != nil {
 			return nil, 0, false, fmt.Errorf("article %s: %w", h.id, err)
+		}
+		hits = append(hits, m)
+		if tr.groups > 0 {
+			key, _ := m.Fields[fieldWire].(string)
+			if key == "" {
+				key = "\x00" + h.id
+			}
+			if groups[key] = true; len(groups) == tr.groups {
+				break // the hits after these fold into them or come later
+			}
 		}
 	}
 	return hits, total, atLeast, nil
