@@ -33,7 +33,8 @@ type termClause struct {
 // occurrences in a document are the places where Second follows First in
 // Field (which must have positions) within pairGap positions, inside one
 // of its values (title, summary or body: no pair spans two). Its document
-// frequency is counted when the query runs. This replaces an indexed field
+// frequency is counted when the query runs (estimated for the pairs of the
+// typed words: typedPairIDF). This replaces an indexed field
 // of stem pairs, whose vocabulary made loading 2x slower (BENCHMARKS.md).
 type pairClause struct {
 	Field         string
@@ -67,6 +68,12 @@ type scoreQuery struct {
 	MinGroups int
 	TierBonus float64
 	Recency   *recency // nil: no recency factor
+
+	// Window, when positive, leaves the typed words' pairs (Group -1,
+	// which count for no group and match no document of their own) out
+	// of the disjunction: searchTop adds them to the Window best
+	// documents of the rest only (rescore.go). 0 scores them everywhere.
+	Window int
 }
 
 // Searcher implements bleve's query.Query.
@@ -108,7 +115,37 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 		s.groups = append(s.groups, q.Groups[i])
 	}
 	for _, p := range q.Pairs {
-		hits, err := findPairs(ctx, r, p)
+		avg := q.AvgLen[p.Field]
+		if avg <= 0 {
+			avg = 1
+		}
+		pair := &bm25Searcher{field: p.Field, term: p.First + " " + p.Second,
+			k1: q.Params.K1, b: q.Params.B, avgLen: avg, explain: options.Explain}
+		var hits []pairHit
+		var err error
+		if p.Group < 0 {
+			// The typed words' pairs: an idf that reads few positions
+			// (typedPairIDF), so that rescoring reads them for the window
+			// only.
+			idf, both, ok, err := typedPairIDF(ctx, r, p, n)
+			if err != nil {
+				_ = s.Close()
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			pair.weight, pair.idf = p.Weight*idf, idf
+			if q.Window > 0 {
+				s.rescore = append(s.rescore, rescorePair{scorer: pair, first: p.First, second: p.Second})
+				continue
+			}
+			hits, err = findPairsIn(ctx, r, p, both)
+		} else {
+			hits, err = findPairs(ctx, r, p)
+			pair.idf = bm25IDF(float64(n), float64(len(hits)))
+			pair.weight = p.Weight * pair.idf
+		}
 		if err != nil {
 			_ = s.Close()
 			return nil, err
@@ -116,16 +153,8 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 		if len(hits) == 0 {
 			continue
 		}
-		avg := q.AvgLen[p.Field]
-		if avg <= 0 {
-			avg = 1
-		}
-		df := float64(len(hits))
-		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
-		s.children = append(s.children, &bm25Searcher{
-			pairs: hits, field: p.Field, term: p.First + " " + p.Second, weight: p.Weight * idf, idf: idf,
-			k1: q.Params.K1, b: q.Params.B, avgLen: avg, explain: options.Explain,
-		})
+		pair.pairs = hits
+		s.children = append(s.children, pair)
 		s.groups = append(s.groups, p.Group)
 	}
 	return s, nil
@@ -149,6 +178,12 @@ func findPairs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]pairH
 	if err != nil || len(both) == 0 {
 		return nil, err
 	}
+	return findPairsIn(ctx, r, p, both)
+}
+
+// findPairsIn finds the documents of both (which hold both stems of p, in
+// order) where the second stem follows the first.
+func findPairsIn(ctx context.Context, r bindex.IndexReader, p pairClause, both []bindex.IndexInternalID) ([]pairHit, error) {
 	first, err := r.TermFieldReader(ctx, []byte(p.First), p.Field, true, true, true)
 	if err != nil {
 		return nil, err
@@ -357,7 +392,8 @@ type sumSearcher struct {
 	options     search.SearcherOptions
 	initialized bool
 	seen        []bool
-	prune       *pruner // nextTop's state (prune.go); nil for Next
+	prune       *pruner       // nextTop's state (prune.go); nil for Next
+	rescore     []rescorePair // pairs searchTop adds to the window (rescore.go)
 }
 
 func (s *sumSearcher) init(ctx *search.SearchContext) error {

@@ -426,3 +426,36 @@ func TestOpenRefusesOtherAnalysis(t *testing.T) {
 		}
 	})
 }
+
+// TestExplainRescored requires the explanation of a hit in the rescore
+// window to show its pairs and to add up to its score, and one outside
+// the window to say that its pairs were not read.
+func TestExplainRescored(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	r := index.DefaultRanking
+	r.Window = 1
+	res := search(t, ix, index.Request{Query: "حملة تطعيم في السودان", Explain: true, Ranking: &r, NoCollapse: true})
+	if len(res.Hits) < 2 {
+		t.Fatalf("%d hits, want 2 or more", len(res.Hits))
+	}
+	for i, h := range res.Hits {
+		e := h.Explanation
+		if e == nil {
+			t.Fatalf("%s: no explanation", h.ID)
+		}
+		if d := e.Value - h.Score; d > 1e-9 || d < -1e-9 {
+			t.Errorf("%s: explanation value %g, score %g", h.ID, e.Value, h.Score)
+		}
+		pair := false
+		for _, c := range e.Children { // a pair is two stems: "bm25(text:first second) = ..."
+			term, _, _ := strings.Cut(strings.TrimPrefix(c.Message, "bm25(text:"), ")")
+			pair = pair || strings.HasPrefix(c.Message, "bm25(text:") && strings.Contains(term, " ")
+		}
+		switch {
+		case i == 0 && (!pair || !strings.Contains(e.Message, "adjacent query words scored")):
+			t.Errorf("%s, rescored: %s, children %v", h.ID, e.Message, e.Children)
+		case i > 0 && (pair || !strings.Contains(e.Message, "not scored")):
+			t.Errorf("%s, outside the window: %s", h.ID, e.Message)
+		}
+	}
+}

@@ -59,7 +59,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 	}
 	p := &plan{match: termMatcher{stems: map[string]bool{}, exact: map[string]bool{}}}
 	groups := ix.synonyms.expand(pq.Groups)
-	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, CoordExp: r.Coord, AvgLen: ix.avgLengths()}
+	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, CoordExp: r.Coord, AvgLen: ix.avgLengths(), Window: r.Window}
 	if req.Recency > 0 {
 		now := req.Now
 		if now.IsZero() {

@@ -85,6 +85,7 @@ type pruner struct {
 	open     int       // groups with children
 	coordTab []float64 // coordAt(m) for m = 0..groups
 	seenG    []bool
+	last     scoreParts // of the candidate scoreTop kept last
 }
 
 // canPrune reports whether the bounds above hold for this query: no
@@ -359,11 +360,28 @@ func (s *sumSearcher) scoreTop(doc uint64, theta float64) (score float64, ok boo
 			sum += p.scores[i]
 		}
 	}
-	score = sum * p.coordTab[matched]
+	p.last = scoreParts{sum: sum, coord: p.coordTab[matched], factor: 1, tier: s.tierAt(matched)}
 	if s.recency != nil {
-		score *= s.recency.factor(s.dates, docID(doc))
+		p.last.factor = s.recency.factor(s.dates, docID(doc))
 	}
-	return score + s.tierAt(matched), true, nil
+	return p.last.score(), true, nil
+}
+
+// scoreParts are the parts of a document's score: the sum of its
+// clauses, times coordination and recency, plus the tier.
+type scoreParts struct {
+	sum, coord, factor, tier float64
+}
+
+// score is the score as collect computes it: (sum × coord) × factor +
+// tier. Rescoring adds the pairs to sum one by one, in the order collect
+// adds them, so that a rescored score equals the one without a window.
+func (sp scoreParts) score() float64 {
+	x := sp.sum * sp.coord
+	if sp.factor != 1 {
+		x *= sp.factor
+	}
+	return x + sp.tier
 }
 
 // docID is scorch's internal id of a document number.

@@ -2,12 +2,14 @@ package index
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,12 +20,15 @@ import (
 // TestPruningIsExact runs random queries drawn from the sample articles'
 // words through bleve's collector (the reference), Bahth's collector
 // without pruning and with it, and requires the same hits in the same
-// order with the same scores and totals. BAHTH_INDEX names a bigger index
-// to run them on too (opened read-only in spirit: searches only).
+// order with the same scores and totals (with no rescore window, which
+// bleve's collector lacks; with a small one, ours pruned and not).
+// BAHTH_INDEX names a bigger index to run them on too (opened read-only
+// in spirit: searches only).
 func TestPruningIsExact(t *testing.T) {
 	ix := openPruneIndex(t)
 	words := sampleWords(t)
 	rng := rand.New(rand.NewPCG(4, 2))
+	windows := rand.New(rand.NewPCG(5, 1))
 	n := 300
 	if testing.Short() {
 		n = 60
@@ -45,12 +50,23 @@ func TestPruningIsExact(t *testing.T) {
 			req.Recency = 30 * 24 * time.Hour
 			req.Now = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) // the cursor's page must score alike
 		}
+		everywhere := DefaultRanking
+		everywhere.Window = 0
+		req.Ranking = &everywhere
 		want := runWith(t, ix, req, true, false)
 		for _, pr := range []bool{false, true} {
 			got := runWith(t, ix, req, false, pr)
 			if got != want {
 				t.Fatalf("%+v (pruning %v):\n got %s\nwant %s", req, pr, got, want)
 			}
+		}
+		// With a window smaller than the hits (bleve's collector has
+		// none: TestRescoreWindow checks its order), pruned and not.
+		r := DefaultRanking
+		r.Window = 1 + windows.IntN(4)
+		req.Ranking = &r
+		if got, want := runWith(t, ix, req, false, true), runWith(t, ix, req, false, false); got != want {
+			t.Fatalf("%+v, window %d:\n pruned %s\nwithout %s", req, r.Window, got, want)
 		}
 	}
 }
@@ -204,4 +220,124 @@ func sampleWords(t *testing.T) []string {
 		t.Fatal("no sample words")
 	}
 	return out
+}
+
+// TestRescoreWindow checks the rescore window's order (rescore.go) on
+// random queries against one built from two searches without a window:
+// the window documents (the best w without the pairs) score as with the
+// pairs everywhere, the others as without them, ties by id. Paging
+// through the hits by cursor and by page, two at a time, must join into
+// the same list, across the window's edge.
+func TestRescoreWindow(t *testing.T) {
+	if os.Getenv("BAHTH_INDEX") != "" {
+		t.Skip("pages through every hit: on the samples only")
+	}
+	ix := openPruneIndex(t)
+	words := sampleWords(t)
+	rng := rand.New(rand.NewPCG(7, 3))
+	type hit struct {
+		id    string
+		all   bool
+		score float64
+	}
+	list := func(req Request, r Ranking) []hit {
+		req.Ranking = &r
+		res, err := ix.Search(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []hit
+		for _, h := range res.Hits {
+			out = append(out, hit{h.ID, h.AllWords, h.Score})
+		}
+		return out
+	}
+	show := func(hs []hit) string {
+		var b strings.Builder
+		for _, h := range hs {
+			fmt.Fprintf(&b, " %s %v %.9g", h.id, h.all, h.score)
+		}
+		return b.String()
+	}
+	rescored := 0
+	for q := 0; q < 150; q++ {
+		var qs []string
+		for range 2 + rng.IntN(4) {
+			qs = append(qs, words[rng.IntN(len(words))])
+		}
+		// Adjacent title words, so that pairs match.
+		if rng.IntN(2) == 0 {
+			i := rng.IntN(len(words) - 1)
+			qs = append(qs, words[i], words[i+1])
+		}
+		req := Request{Query: strings.Join(qs, " "), Size: MaxSize, NoSuggest: true, NoCollapse: true, ExactTotal: true}
+		w := 1 + rng.IntN(6)
+		noPairs, all, win := DefaultRanking, DefaultRanking, DefaultRanking
+		noPairs.Pairs, all.Window, win.Window = 0, 0, w
+		phase1, full := list(req, noPairs), list(req, all)
+		score := map[string]hit{}
+		for _, h := range phase1 {
+			score[h.id] = h
+		}
+		for _, h := range phase1[:min(w, len(phase1))] {
+			i := slices.IndexFunc(full, func(f hit) bool { return f.id == h.id })
+			if full[i] != h {
+				rescored++
+			}
+			score[h.id] = full[i]
+		}
+		var want []hit
+		for _, h := range score {
+			want = append(want, h)
+		}
+		slices.SortFunc(want, func(a, b hit) int {
+			if a.all != b.all {
+				if a.all {
+					return -1
+				}
+				return 1
+			}
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			return strings.Compare(a.id, b.id)
+		})
+		got := list(req, win)
+		if show(got) != show(want) {
+			t.Fatalf("%q, window %d:\n got %s\nwant %s", req.Query, w, show(got), show(want))
+		}
+		// The same list two at a time, by cursor and by page.
+		var byCursor, byPage []hit
+		page := req
+		page.Size = 2
+		for i := 0; i < 100; i++ {
+			r := win
+			page.Ranking = &r
+			res, err := ix.Search(context.Background(), page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				byCursor = append(byCursor, hit{h.ID, h.AllWords, h.Score})
+			}
+			if res.NextCursor == "" {
+				break
+			}
+			page.Cursor = res.NextCursor
+		}
+		page.Cursor = ""
+		for page.Page = 1; ; page.Page++ {
+			hs := list(page, win)
+			if len(hs) == 0 {
+				break
+			}
+			byPage = append(byPage, hs...)
+		}
+		if show(byCursor) != show(got) || show(byPage) != show(got) {
+			t.Fatalf("%q, window %d, two at a time:\ncursor %s\n  page %s\n  want %s", req.Query, w, show(byCursor), show(byPage), show(got))
+		}
+	}
+	if rescored == 0 {
+		t.Fatal("no query had a pair in its window: the test checks nothing")
+	}
 }

@@ -30,9 +30,13 @@ type Ranking struct {
 	// tier off (ablation).
 	Tier float64
 	// Typo is the weight of the correction of a query word that no
-	// article, or one, holds (typoFixes), relative to the word as typed;
-	// 0 turns typo tolerance off.
+	// article holds (typoFixes), relative to the word as typed; 0 turns
+	// typo tolerance off.
 	Typo float64
+	// Window is how many of the best hits without the pairs get the pairs
+	// added and are sorted again (rescore.go); 0 scores the pairs on
+	// every hit.
+	Window int
 }
 
 // DefaultRanking is the ranking measured in docs/relevance.md.
@@ -42,7 +46,8 @@ type Ranking struct {
 // paragraphs), a quarter weight for exact-form matches, half for title
 // matches, 0.3 for adjacent pairs and for the lead, and no coordination
 // factor, which lost on every collection.
-var DefaultRanking = Ranking{K1: 0.8, B: 0.75, Text: 1, Exact: 0.25, Title: 0.5, Pairs: 0.3, Lead: 0.3, Coord: 0, Tier: tierBonus, Typo: 0.75}
+var DefaultRanking = Ranking{K1: 0.8, B: 0.75, Text: 1, Exact: 0.25, Title: 0.5, Pairs: 0.3, Lead: 0.3, Coord: 0, Tier: tierBonus,
+	Typo: 0.75, Window: rescoreWindow}
 
 // Limits of a request, as Elasticsearch's max_result_window: deep paging
 // beyond MaxWindow goes through the cursor.
@@ -335,12 +340,29 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 	var total uint64
 	var atLeast bool // total is TotalLimit, and there are more (searchTop only: bleve counts all)
 	var err error
-	if sortBy == SortRelevance && p.score != nil && len(req.Facets) == 0 && !req.Explain && !rankWithBleve {
-		// Ranked by score alone: Bahth's collector, which prunes (topk.go).
+	if sortBy == SortRelevance && p.score != nil && !rankWithBleve {
+		// Ranked by score: Bahth's collector, which prunes (topk.go) and
+		// rescores (rescore.go); facets, if any, from bleve unscored.
+		groups := 0 // the wire groups folding needs: load no hit beyond them
+		if collapse {
+			groups = skip + req.Size
+		}
 		hits, total, atLeast, err = ix.searchTop(ctx, topRequest{score: p.score, required: p.required, excluded: p.excluded,
-			k: from + size, after: after, fields: []string{sourceField, fieldWire}, totalLimit: totalLimit(req)})
+			k: from + size, after: after, fields: []string{sourceField, fieldWire}, totalLimit: totalLimit(req),
+			explain: req.Explain, groups: groups})
 		hits = hits[min(from, len(hits)):]
+		if err == nil && len(req.Facets) > 0 {
+			sr := bleve.NewSearchRequestOptions(p.query(), 0, 0, false)
+			sr.Score = "none"
+			addFacets(sr, req)
+			if res, err = ix.bleve.SearchInContext(ctx, sr); err == nil {
+				total, atLeast = res.Total, false // counted exactly anyway
+			}
+		}
 	} else {
+		if p.score != nil {
+			p.score.Window = 0 // bleve's collector has no window: pairs on every hit
+		}
 		sr := bleve.NewSearchRequestOptions(p.query(), size, from, req.Explain)
 		sr.Fields = []string{sourceField, fieldWire}
 		sr.SortBy(sortOrder(sortBy))

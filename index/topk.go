@@ -5,7 +5,8 @@ package index
 // collector does not pass its k-th score to the searcher.
 //
 // The order is bleve's "-_score, id" exactly: score, highest first, then
-// the article id. Ids are read only for the documents that end on the page
+// the article id, where the score of the window's documents includes the
+// typed words' pairs and that of the others does not (rescore.go). Ids are read only for the documents that end on the page
 // and for those tied at its lowest score, not for every match as sorting
 // on the id field does. Filters and excluded words are read first, as sets
 // of documents, so that a candidate they reject never counts towards the
@@ -62,6 +63,14 @@ type topRequest struct {
 	after    []string      // a cursor's score and id: only hits after it
 	fields   []string      // stored fields to load
 	noTotal  bool          // the caller needs no count of the matches
+	explain  bool          // attach score explanations to the hits
+
+	// groups, when positive, stops loading hits once they hold that many
+	// wire groups (fields must include fieldWire): a folding search needs
+	// no more, and each stored article loaded is read and decompressed
+	// whole (a third of them are loaded now, where collapseOverfetch
+	// asked for three per hit shown).
+	groups int
 
 	// totalLimit, when positive, stops the count there: the total is
 	// then totalLimit and "at least" (Request.ExactTotal).
@@ -72,7 +81,8 @@ type topRequest struct {
 type topHit struct {
 	doc   uint64
 	score float64
-	id    string // read at the end
+	parts scoreParts // of the score, for rescoring
+	id    string     // read at the end
 }
 
 // topHeap keeps the k best documents by score (lowest first) and, apart,
@@ -189,21 +199,47 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 		}
 		after = &topHit{score: v, id: tr.after[1]}
 	}
+	isAfter := func(h topHit) bool { // h, its id read, comes after the cursor
+		return h.score < after.score || h.score == after.score && h.id > after.id
+	}
 	prune := pruning && s.canPrune()
 	if err := s.startPruning(); err != nil {
 		return nil, 0, false, err
 	}
-	top := topHeap{k: tr.k}
+	// rest keeps the best documents after the cursor by phase-1 score, win
+	// the window (rescore.go): the same heap without a cursor, else one
+	// of its own, and rest keeps the window's size more, which the window
+	// may take.
+	window := 0
+	if len(s.rescore) > 0 {
+		window = tr.score.Window
+	}
+	rest := &topHeap{k: tr.k}
+	var win *topHeap
+	switch {
+	case window > 0 && after == nil:
+		rest.k = max(tr.k, window)
+		win = rest
+	case window > 0:
+		rest.k = tr.k + window
+		win = &topHeap{k: window}
+	}
+	theta := func() float64 {
+		if win != nil && win != rest {
+			return min(win.theta(), rest.theta())
+		}
+		return rest.theta()
+	}
 	var total uint64
 	for n := 0; ; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return nil, 0, false, ctx.Err()
 		}
-		theta := math.Inf(-1)
+		th := math.Inf(-1)
 		if prune {
-			theta = top.theta()
+			th = theta()
 		}
-		doc, score, found, err := s.nextTop(theta, accept)
+		doc, score, found, err := s.nextTop(th, accept)
 		if err != nil {
 			return nil, 0, false, err
 		}
@@ -211,13 +247,17 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 			break
 		}
 		total++
+		h := topHit{doc: doc, score: score, parts: s.prune.last}
+		if win != nil && win != rest {
+			win.add(h)
+		}
 		if after != nil && (score > after.score || score == after.score && idOf(doc) <= after.id) {
 			continue
 		}
-		top.add(topHit{doc: doc, score: score})
+		rest.add(h)
 	}
 	switch {
-	case !prune || tr.noTotal || math.IsInf(top.theta(), -1):
+	case !prune || tr.noTotal || math.IsInf(theta(), -1):
 		// every match was seen
 	case tr.totalLimit > 0 && total >= tr.totalLimit:
 		// seen enough: no need to count
@@ -232,27 +272,86 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 	if atLeast {
 		total = tr.totalLimit
 	}
-	page := append(top.h, top.ties...)
+	page := rest.sorted(idOf)
+	rescored := map[uint64]bool{}
+	if win != nil {
+		top := page
+		if win != rest {
+			top = win.sorted(idOf)
+		}
+		top = slices.Clone(top[:min(window, len(top))])
+		if err := rescore(ctx, r, s, top); err != nil {
+			return nil, 0, false, err
+		}
+		sortHits(top)
+		var out []topHit
+		for _, h := range top {
+			rescored[h.doc] = true
+			if after == nil || isAfter(h) {
+				out = append(out, h)
+			}
+		}
+		for _, h := range page {
+			if !rescored[h.doc] {
+				out = append(out, h)
+			}
+		}
+		page = out
+	}
+	page = page[:min(len(page), tr.k)]
+	var expl map[uint64]*search.Explanation
+	if tr.explain {
+		docs := make([]uint64, len(page))
+		for i, h := range page {
+			docs[i] = h.doc
+		}
+		if expl, err = ix.explainDocs(ctx, r, tr.score, docs, rescored); err != nil {
+			return nil, 0, false, err
+		}
+	}
+	hits := make([]*search.DocumentMatch, 0, len(page))
+	load := &bleve.SearchRequest{Fields: tr.fields}
+	groups := map[string]bool{}
+	for _, h := range page {
+		m := &search.DocumentMatch{ID: h.id, Score: h.score, IndexInternalID: docID(h.doc), Expl: expl[h.doc]}
+		if err, _ := bleve.LoadAndHighlightFields(m, load, "", r, nil); err != nil {
+			return nil, 0, false, fmt.Errorf("article %s: %w", h.id, err)
+		}
+		hits = append(hits, m)
+		if tr.groups > 0 {
+			key, _ := m.Fields[fieldWire].(string)
+			if key == "" {
+				key = "\x00" + h.id
+			}
+			if groups[key] = true; len(groups) == tr.groups {
+				break // the hits after these fold into them or come later
+			}
+		}
+	}
+	return hits, total, atLeast, nil
+}
+
+// sorted returns the heap's documents with their ids in the search's
+// order (score, then id), cut to k: the ties at the lowest score that
+// the ids leave out are dropped.
+func (t *topHeap) sorted(idOf func(uint64) string) []topHit {
+	page := append(slices.Clone(t.h), t.ties...)
 	slices.SortFunc(page, func(a, b topHit) int { return cmp.Compare(a.doc, b.doc) }) // doc values are read in chunks
 	for i := range page {
 		page[i].id = idOf(page[i].doc)
 	}
-	slices.SortFunc(page, func(a, b topHit) int {
+	sortHits(page)
+	return page[:min(len(page), t.k)]
+}
+
+// sortHits sorts hits by score, highest first, then id.
+func sortHits(hits []topHit) {
+	slices.SortFunc(hits, func(a, b topHit) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	page = page[:min(len(page), tr.k)]
-	hits := make([]*search.DocumentMatch, len(page))
-	load := &bleve.SearchRequest{Fields: tr.fields}
-	for i, h := range page {
-		hits[i] = &search.DocumentMatch{ID: h.id, Score: h.score, IndexInternalID: docID(h.doc)}
-		if err, _ := bleve.LoadAndHighlightFields(hits[i], load, "", r, nil); err != nil {
-			return nil, 0, false, fmt.Errorf("article %s: %w", h.id, err)
-		}
-	}
-	return hits, total, atLeast, nil
 }
 
 // widest is the number of documents the searcher's commonest term matches.

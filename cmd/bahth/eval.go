@@ -38,6 +38,7 @@ func evalCmd() *cobra.Command {
 	f.Float64Var(&r.Title, "w-title", r.Title, "extra weight of stemmed title matches")
 	f.Float64Var(&r.Pairs, "w-pairs", r.Pairs, "weight of adjacent query words found adjacent")
 	f.Float64Var(&r.Lead, "w-lead", r.Lead, "extra weight of matches in the body's first words")
+	f.IntVar(&r.Window, "window", r.Window, "hits of the first phase the pairs are added to and sorted again (0: pairs on every hit)")
 	f.Float64Var(&r.Tier, "tier", r.Tier, "score added to hits holding the minimum-should-match words (0: off)")
 	f.Float64Var(&r.Coord, "coord", r.Coord, "exponent of the fraction of query terms matched (0: off)")
 	f.Float64Var(&r.Typo, "typo", r.Typo, "weight of the correction of a word the index barely holds (0: off)")
