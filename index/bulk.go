@@ -44,18 +44,22 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-const (
-	// Articles per segment the Builder writes (scorch's default). Each
-	// article analyzed holds about 300 KB until its segment is written:
-	// 2,500 took the peak RSS of a 5,000-article build from 0.7 to 1.1 GB
-	// for 2% less CPU, 5,000 to 1.4 GB.
+// Articles per segment and segments merged at once; variables so that a
+// test can build many segments from a few articles.
+var (
+	// Articles per segment (scorch's Builder's default). Each article
+	// analyzed holds about 300 KB until its segment is written, and a
+	// build holds one segment being filled and one being written per core.
 	bulkSegmentDocs = 1000
 	// Segments merged at once at the end. Scorch's default of 10 merges
 	// the 70 segments of the news corpus in two rounds, rewriting
 	// everything twice; 100 merges them in one.
 	bulkMergeMax = 100
-	bulkChunk    = 32 // lines a worker takes at a time
-	bulkAhead    = 8  // chunks prepared ahead of the Builder
+)
+
+const (
+	bulkChunk = 32 // lines a worker takes at a time
+	bulkAhead = 8  // chunks prepared ahead of the Builder
 )
 
 // bulkLine is one input line on its way through a build.
@@ -179,6 +183,7 @@ func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestSta
 	wg.Wait()
 	serr := <-seqDone
 	if serr != nil || (ferr != nil && !errors.Is(ferr, errStopped)) {
+		sink.abort()
 		return errors.Join(ferr, serr) // staging is removed: nothing was built
 	}
 	return seq.finish(ixPath, path, o)
@@ -582,11 +587,13 @@ func (l *laterLines) remove() {
 	os.Remove(l.path)
 }
 
-// builderSink writes segments with scorch's Builder beside the empty
-// index at ixPath, and puts them in its place at the end.
+// builderSink writes the segments of a build in parallel (segmentSink)
+// and makes them, merged, the store of the empty index at ixPath.
 type builderSink struct {
-	b      *scorch.Builder
-	ixPath string
+	seg      *segmentSink
+	ixPath   string
+	staging  string
+	internal map[string][]byte // the index's mapping, as bleve keeps it
 }
 
 func newBuilderSink(ixPath, staging string, segDocs int) (*builderSink, error) {
@@ -599,33 +606,39 @@ func newBuilderSink(ixPath, staging string, segDocs int) (*builderSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	builder, err := scorch.NewBuilder(map[string]interface{}{
-		"path":            filepath.Join(ixPath, "store.built"),
-		"buildPathPrefix": staging,
-		"batchSize":       segDocs,
-		"mergeMax":        bulkMergeMax,
-		"internal":        map[string][]byte{string(util.MappingInternalKey): mj},
-	})
+	seg, err := newSegmentSink(filepath.Join(staging, "segments"), segDocs)
 	if err != nil {
 		return nil, err
 	}
-	return &builderSink{b: builder, ixPath: ixPath}, nil
+	return &builderSink{seg: seg, ixPath: ixPath, staging: staging,
+		internal: map[string][]byte{string(util.MappingInternalKey): mj}}, nil
 }
 
-func (s *builderSink) add(doc *document.Document) error { return s.b.Index(doc) }
+func (s *builderSink) add(doc *document.Document) error { return s.seg.add(doc) }
+
+// abort stops the segment workers of a build that failed.
+func (s *builderSink) abort() { s.seg.abort() }
 
 // finish merges the segments into the index's store with the statistics
 // (any is false when no document was added).
 func (s *builderSink) finish(any bool, stats []byte) error {
+	paths, err := s.seg.wait()
+	if err != nil {
+		return err
+	}
 	if any { // else the empty index stays
-		if err := s.b.Close(); err != nil { // the merge; segments are synced to disk
+		final, err := mergeSegments(paths, s.seg.dir, bulkMergeMax)
+		if err != nil {
 			return err
 		}
 		store := filepath.Join(s.ixPath, "store")
 		if err := os.RemoveAll(store); err != nil {
 			return err
 		}
-		if err := os.Rename(store+".built", store); err != nil {
+		if err := writeStore(store, s.staging, final, s.internal); err != nil {
+			return err
+		}
+		if err := syncPath(store); err != nil {
 			return err
 		}
 	}

@@ -148,3 +148,77 @@ func TestAnalyzeOnce(t *testing.T) {
 	}
 	t.Logf("%d articles", len(articles))
 }
+
+// TestBuildParallelSegments builds the sample articles and the wire
+// fixtures in segments of 4 articles, merged 3 at a time (so in rounds, as
+// the 1,000-article segments of a big corpus are), and in one segment: both
+// open as ordinary scorch indexes with every article, and give the same
+// results, scores and stored articles.
+func TestBuildParallelSegments(t *testing.T) {
+	var lines bytes.Buffer
+	lines.Write(samples.Articles)
+	for _, a := range fixtures("w-agency", "w-football", "w-copy1", "w-report", "w-copy2", "w-phone", "w-brief") {
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines.Write(b)
+		lines.WriteByte('\n')
+	}
+	path := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(path, lines.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func(segDocs, mergeMax int) *Index {
+		t.Helper()
+		defer func(d, m int) { bulkSegmentDocs, bulkMergeMax = d, m }(bulkSegmentDocs, bulkMergeMax)
+		bulkSegmentDocs, bulkMergeMax = segDocs, mergeMax
+		ix, err := BuildFiles(context.Background(), filepath.Join(t.TempDir(), "ix"), []string{path}, IngestOptions{}, &IngestStats{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	}
+	one, many := build(1000, 100), build(4, 3)
+	var ids []string
+	if err := corpus.Read(bytes.NewReader(lines.Bytes()), "in", func(_ int, text []byte) error {
+		var a struct{ ID string }
+		err := json.Unmarshal(text, &a)
+		ids = append(ids, a.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for name, ix := range map[string]*Index{"one segment": one, "segments of 4": many} {
+		if n, err := ix.Count(); err != nil || int(n) != len(ids) {
+			t.Errorf("%s: count %d, %v; want %d", name, n, err, len(ids))
+		}
+	}
+	for _, q := range []string{"الحكومة", "اللهجات العربية", "كرة القدم", "الاقتصاد", `"شركة OpenAI"`, "النفط OR الذهب"} {
+		for _, sort := range []string{SortRelevance, SortDate} {
+			a, err := one.Search(context.Background(), Request{Query: q, Sort: sort, Size: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := many.Search(context.Background(), Request{Query: q, Sort: sort, Size: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Took, b.Took = 0, 0
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("search %q sort %q: one segment %+v\nsegments of 4 %+v", q, sort, a, b)
+			}
+			if q == "الحكومة" && sort == "" && len(a.Hits) == 0 {
+				t.Errorf("search %q found nothing", q)
+			}
+		}
+	}
+	for _, id := range ids {
+		a, aerr := one.Get(context.Background(), id)
+		b, berr := many.Get(context.Background(), id)
+		if aerr != nil || berr != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("get %s: %+v, %v; %+v, %v", id, a, aerr, b, berr)
+		}
+	}
+}
