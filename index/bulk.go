@@ -284,10 +284,20 @@ func (t *textTokens) tokensFor(f document.Field, body []byte) analysis.TokenStre
 	return nil
 }
 
-// analyzeDocument analyzes the indexed fields of doc here, so that the
-// Builder (which analyzes on its one goroutine) does not analyze them
-// again, and sums the lengths of the ranking fields. The text fields are
-// analyzed through texts, once per text.
+// analyzeDocument analyzes the indexed fields of doc in the preparing
+// workers, so that the segment workers do not analyze them again, and sums
+// the lengths of the ranking fields. The text fields are analyzed through
+// texts, once per text.
+//
+// A field with several values (text and exact hold the title, summary and
+// body) is several fields of one name, whose frequencies zap merges into
+// the first one's (TokenFrequencies.MergeAll, in field order) before
+// indexing them. That is done here instead: the first field of a name
+// takes the frequencies of all of them, added in field order straight
+// from the tokens, and the later ones keep their lengths and no
+// frequencies. Zap indexes the same postings, frequencies, norms and
+// locations, without a map per value and a merge of the maps.
+// TestAnalyzeOnce checks this against each field's own analyzer.
 func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) {
 	if doc.HasComposite() {
 		return // composite fields take their parts' tokens as they are analyzed
@@ -298,22 +308,63 @@ func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) 
 			body = f.Value() // the last of title, summary and body
 		}
 	}
+	first := map[string]index.TokenFrequencies{} // by field name
 	for i, f := range doc.Fields {
 		if !f.Options().IsIndexed() {
 			continue
 		}
 		var length int
+		var freqs index.TokenFrequencies
+		prev := first[f.Name()]
 		if ts := texts.tokensFor(f, body); ts != nil {
 			length = len(ts)
-			doc.Fields[i] = analyzedField{Field: f, length: length,
-				freqs: analysis.TokenFrequency(ts, f.ArrayPositions(), f.Options())}
+			if prev != nil {
+				addTokenFrequencies(prev, ts, f.ArrayPositions(), f.Options())
+			} else {
+				freqs = analysis.TokenFrequency(ts, f.ArrayPositions(), f.Options())
+			}
 		} else {
 			f.Analyze()
 			length = f.AnalyzedLength()
-			doc.Fields[i] = analyzedField{Field: f, length: length, freqs: f.AnalyzedTokenFrequencies()}
+			freqs = f.AnalyzedTokenFrequencies()
+			if prev != nil {
+				prev.MergeAll(f.Name(), freqs)
+				freqs = nil
+			}
 		}
+		if prev == nil {
+			first[f.Name()] = freqs
+		} else {
+			freqs = index.TokenFrequencies{}
+		}
+		doc.Fields[i] = analyzedField{Field: f, length: length, freqs: freqs}
 		if k := slices.Index(rankedFields, f.Name()); k >= 0 {
 			lens[k] += int64(length)
+		}
+	}
+}
+
+// addTokenFrequencies adds the tokens of a value to the frequencies of its
+// field's earlier values, as analysis.TokenFrequency and then MergeAll
+// would (the locations' Field is left empty: zap reads an empty Field as
+// the field itself, which MergeAll names).
+func addTokenFrequencies(tfs index.TokenFrequencies, ts analysis.TokenStream, arrayPositions []uint64, o index.FieldIndexingOptions) {
+	var locs []index.TokenLocation
+	if o.IncludeTermVectors() {
+		locs = make([]index.TokenLocation, len(ts))
+	}
+	for i, tok := range ts {
+		tf := tfs[string(tok.Term)]
+		if tf == nil {
+			tf = &index.TokenFreq{Term: tok.Term}
+			tfs[string(tok.Term)] = tf
+		}
+		if locs != nil {
+			locs[i] = index.TokenLocation{ArrayPositions: arrayPositions, Start: tok.Start, End: tok.End, Position: tok.Position}
+			tf.Locations = append(tf.Locations, &locs[i])
+		}
+		if !o.SkipFreqNorm() {
+			tf.SetFrequency(tf.Frequency() + 1)
 		}
 	}
 }
