@@ -50,11 +50,11 @@ var (
 	// Articles per segment (scorch's Builder's default). Each article
 	// analyzed holds about 300 KB until its segment is written, and a
 	// build holds one segment being filled and one being written per core.
-	bulkSegmentDocs = 1000
+	bulkSegmentDocs = 500
 	// Segments merged at once at the end. Scorch's default of 10 merges
 	// the 70 segments of the news corpus in two rounds, rewriting
 	// everything twice; 100 merges them in one.
-	bulkMergeMax = 100
+	bulkMergeMax = 200
 )
 
 const (
