@@ -251,9 +251,16 @@ func (t *textTokens) stem(v []byte) analysis.TokenStream {
 	ex := t.exact(v)
 	toks := make([]analysis.Token, len(ex)) // the filter changes its tokens
 	ts := make(analysis.TokenStream, len(ex))
+	n := 0
+	for _, tok := range ex {
+		n += len(tok.Term)
+	}
+	terms := make([]byte, 0, n) // the terms' copies, in one allocation
 	for i, tok := range ex {
 		toks[i] = *tok
-		toks[i].Term = slices.Clone(tok.Term)
+		k := len(terms)
+		terms = append(terms, tok.Term...)
+		toks[i].Term = terms[k:len(terms):len(terms)] // a term the filter grows is copied out
 		ts[i] = &toks[i]
 	}
 	ts = stemFilter.Filter(ts)
@@ -321,7 +328,8 @@ func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) 
 			if prev != nil {
 				addTokenFrequencies(prev, ts, f.ArrayPositions(), f.Options())
 			} else {
-				freqs = analysis.TokenFrequency(ts, f.ArrayPositions(), f.Options())
+				freqs = make(index.TokenFrequencies, len(ts))
+				addTokenFrequencies(freqs, ts, f.ArrayPositions(), f.Options())
 			}
 		} else {
 			f.Analyze()
@@ -345,23 +353,37 @@ func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) 
 }
 
 // addTokenFrequencies adds the tokens of a value to the frequencies of its
-// field's earlier values, as analysis.TokenFrequency and then MergeAll
-// would (the locations' Field is left empty: zap reads an empty Field as
-// the field itself, which MergeAll names).
+// field's earlier values (an empty map for the first), as
+// analysis.TokenFrequency and then MergeAll would, with the same terms,
+// counts and locations (the locations' Field is left empty: zap reads an
+// empty Field as the field itself, which MergeAll names). It allocates the
+// new terms' TokenFreq, their first location and the pointer to it in
+// three slices for the whole value instead of one by one: a build
+// allocates per token, and the collector's work follows the allocations.
 func addTokenFrequencies(tfs index.TokenFrequencies, ts analysis.TokenStream, arrayPositions []uint64, o index.FieldIndexingOptions) {
 	var locs []index.TokenLocation
+	var ptrs []*index.TokenLocation
 	if o.IncludeTermVectors() {
 		locs = make([]index.TokenLocation, len(ts))
+		ptrs = make([]*index.TokenLocation, len(ts))
 	}
+	freqs := make([]index.TokenFreq, 0, len(ts)) // never grows: a term per token at most
 	for i, tok := range ts {
 		tf := tfs[string(tok.Term)]
-		if tf == nil {
-			tf = &index.TokenFreq{Term: tok.Term}
+		isNew := tf == nil
+		if isNew {
+			freqs = append(freqs, index.TokenFreq{Term: tok.Term})
+			tf = &freqs[len(freqs)-1]
 			tfs[string(tok.Term)] = tf
 		}
 		if locs != nil {
 			locs[i] = index.TokenLocation{ArrayPositions: arrayPositions, Start: tok.Start, End: tok.End, Position: tok.Position}
-			tf.Locations = append(tf.Locations, &locs[i])
+			if isNew {
+				ptrs[i] = &locs[i]
+				tf.Locations = ptrs[i : i+1 : i+1] // a second location copies it out
+			} else {
+				tf.Locations = append(tf.Locations, &locs[i])
+			}
 		}
 		if !o.SkipFreqNorm() {
 			tf.SetFrequency(tf.Frequency() + 1)
