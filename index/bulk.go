@@ -1,21 +1,23 @@
 package index
 
 // Bulk building: a new index (the first load into a missing index, and
-// Reindex) is built offline with scorch's Builder instead of batch by batch
-// through a live index. The Builder writes a segment every bulkSegmentDocs
-// articles and merges them once at the end, without the snapshots, the
-// persister and the online merges a live index runs after every batch
-// (BENCHMARKS.md, "Loading"). The index appears whole: it is built in
-// PATH.building and renamed to PATH once complete and on disk, so a crash
-// or Ctrl-C while reading leaves no index, and rerunning builds it again.
+// Reindex) is built offline, as scorch's Builder builds one, instead of
+// batch by batch through a live index. A segment is written every
+// bulkSegmentDocs articles and the segments are merged once at the end,
+// without the snapshots, the persister and the online merges a live index
+// runs after every batch (BENCHMARKS.md, "Loading"). The index appears
+// whole: it is built in PATH.building and renamed to PATH once complete
+// and on disk, so a crash or Ctrl-C while reading leaves no index, and
+// rerunning builds it again.
 //
 // Several workers parse, map and analyze the articles and compute their
 // wire signatures; one goroutine takes them in input order, rejects, finds
 // wire copies in an in-memory LSH table (the index can't be searched while
-// it is built) and hands the documents to the Builder, which writes the
-// segments. An id seen a second time is passed back to the caller (dup),
-// who applies it once the index is open, as an ordinary upsert: the later
-// version wins, as in a live load.
+// it is built) and hands the documents to the segment workers
+// (bulkseg.go), which write the segments in parallel, one per core. An id
+// seen a second time is passed back to the caller (dup), who applies it
+// once the index is open, as an ordinary upsert: the later version wins,
+// as in a live load.
 
 import (
 	"bufio"
@@ -47,7 +49,7 @@ import (
 // Articles per segment and segments merged at once; variables so that a
 // test can build many segments from a few articles.
 var (
-	// Articles per segment (scorch's Builder's default). Each article
+	// Articles per segment (half scorch's Builder's default). Each article
 	// analyzed holds about 300 KB until its segment is written, and a
 	// build holds one segment being filled and one being written per core.
 	bulkSegmentDocs = 500
@@ -59,7 +61,7 @@ var (
 
 const (
 	bulkChunk = 32 // lines a worker takes at a time
-	bulkAhead = 8  // chunks prepared ahead of the Builder
+	bulkAhead = 8  // chunks prepared ahead of the sequencer
 )
 
 // bulkLine is one input line on its way through a build.
@@ -94,7 +96,7 @@ func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestSta
 	if opts.MaxLineBytes <= 0 {
 		opts.MaxLineBytes = DefaultMaxLineBytes
 	}
-	// opts.BatchSize is for live batches; the Builder writes bulkSegmentDocs.
+	// opts.BatchSize is for live batches; a segment holds bulkSegmentDocs.
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("creating index: %s already exists", path)
 	}
@@ -113,7 +115,7 @@ func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestSta
 	o := Options{} // analyzeDocument relies on Bahth's analyzers
 	m := newMapping(o)
 	// An empty index first (bleve's index_meta.json and the mapping in its
-	// store); the Builder makes the store with the articles beside it.
+	// store); the segments are built beside it and become its store.
 	ixPath := filepath.Join(staging, "index")
 	empty, err := bleve.NewUsing(ixPath, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
@@ -441,7 +443,7 @@ func (s *bulkSequencer) take(lines []bulkLine) error {
 			w.key = s.lsh.assign(w, l.bands)
 			w.bands = bandTermsOf(l.bands)
 		}
-		w.addTo(l.doc) // keyword fields, analyzed by the Builder
+		w.addTo(l.doc) // keyword fields, analyzed by the segment worker
 		w.bands = nil  // the table keeps what it needs
 		if err := s.sink.add(l.doc); err != nil {
 			return fmt.Errorf("article %s: %w", id, err)
@@ -451,7 +453,7 @@ func (s *bulkSequencer) take(lines []bulkLine) error {
 		}
 		s.stats.Docs++
 		s.st.Building++
-		lines[i] = bulkLine{} // let the collector have the document once the Builder wrote it
+		lines[i] = bulkLine{} // let the collector have the document once its segment is written
 	}
 	if s.opts.Progress != nil {
 		s.opts.Progress(s.st)

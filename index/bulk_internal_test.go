@@ -166,7 +166,7 @@ func TestAnalyzeOnce(t *testing.T) {
 
 // TestBuildParallelSegments builds the sample articles and the wire
 // fixtures in segments of 4 articles, merged 3 at a time (so in rounds, as
-// the 1,000-article segments of a big corpus are), and in one segment: both
+// a corpus of over 100,000 articles is), and in one segment: both
 // open as ordinary scorch indexes with every article, and give the same
 // results, scores and stored articles.
 func TestBuildParallelSegments(t *testing.T) {
