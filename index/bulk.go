@@ -53,9 +53,9 @@ var (
 	// analyzed holds about 300 KB until its segment is written, and a
 	// build holds one segment being filled and one being written per core.
 	bulkSegmentDocs = 500
-	// Segments merged at once at the end. Scorch's default of 10 merges
-	// the 70 segments of the news corpus in two rounds, rewriting
-	// everything twice; 100 merges them in one.
+	// Segments merged at once at the end. Scorch's default of 10 would
+	// merge the 141 segments of the news corpus in three rounds, rewriting
+	// everything more than once; 200 merges them in one.
 	bulkMergeMax = 200
 )
 
