@@ -1,21 +1,23 @@
 package index
 
 // Bulk building: a new index (the first load into a missing index, and
-// Reindex) is built offline with scorch's Builder instead of batch by batch
-// through a live index. The Builder writes a segment every bulkSegmentDocs
-// articles and merges them once at the end, without the snapshots, the
-// persister and the online merges a live index runs after every batch
-// (BENCHMARKS.md, "Loading"). The index appears whole: it is built in
-// PATH.building and renamed to PATH once complete and on disk, so a crash
-// or Ctrl-C while reading leaves no index, and rerunning builds it again.
+// Reindex) is built offline, as scorch's Builder builds one, instead of
+// batch by batch through a live index. A segment is written every
+// bulkSegmentDocs articles and the segments are merged once at the end,
+// without the snapshots, the persister and the online merges a live index
+// runs after every batch (BENCHMARKS.md, "Loading"). The index appears
+// whole: it is built in PATH.building and renamed to PATH once complete
+// and on disk, so a crash or Ctrl-C while reading leaves no index, and
+// rerunning builds it again.
 //
 // Several workers parse, map and analyze the articles and compute their
 // wire signatures; one goroutine takes them in input order, rejects, finds
 // wire copies in an in-memory LSH table (the index can't be searched while
-// it is built) and hands the documents to the Builder, which writes the
-// segments. An id seen a second time is passed back to the caller (dup),
-// who applies it once the index is open, as an ordinary upsert: the later
-// version wins, as in a live load.
+// it is built) and hands the documents to the segment workers
+// (bulkseg.go), which write the segments in parallel, one per core. An id
+// seen a second time is passed back to the caller (dup), who applies it
+// once the index is open, as an ordinary upsert: the later version wins,
+// as in a live load.
 
 import (
 	"bufio"
@@ -44,18 +46,22 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
+// Articles per segment and segments merged at once; variables so that a
+// test can build many segments from a few articles.
+var (
+	// Articles per segment (half scorch's Builder's default). Each article
+	// analyzed holds about 300 KB until its segment is written, and a
+	// build holds one segment being filled and one being written per core.
+	bulkSegmentDocs = 500
+	// Segments merged at once at the end. Scorch's default of 10 would
+	// merge the 141 segments of the news corpus in three rounds, rewriting
+	// everything more than once; 200 merges them in one.
+	bulkMergeMax = 200
+)
+
 const (
-	// Articles per segment the Builder writes (scorch's default). Each
-	// article analyzed holds about 300 KB until its segment is written:
-	// 2,500 took the peak RSS of a 5,000-article build from 0.7 to 1.1 GB
-	// for 2% less CPU, 5,000 to 1.4 GB.
-	bulkSegmentDocs = 1000
-	// Segments merged at once at the end. Scorch's default of 10 merges
-	// the 70 segments of the news corpus in two rounds, rewriting
-	// everything twice; 100 merges them in one.
-	bulkMergeMax = 100
-	bulkChunk    = 32 // lines a worker takes at a time
-	bulkAhead    = 8  // chunks prepared ahead of the Builder
+	bulkChunk = 32 // lines a worker takes at a time
+	bulkAhead = 8  // chunks prepared ahead of the sequencer
 )
 
 // bulkLine is one input line on its way through a build.
@@ -90,7 +96,7 @@ func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestSta
 	if opts.MaxLineBytes <= 0 {
 		opts.MaxLineBytes = DefaultMaxLineBytes
 	}
-	// opts.BatchSize is for live batches; the Builder writes bulkSegmentDocs.
+	// opts.BatchSize is for live batches; a segment holds bulkSegmentDocs.
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("creating index: %s already exists", path)
 	}
@@ -109,7 +115,7 @@ func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestSta
 	o := Options{} // analyzeDocument relies on Bahth's analyzers
 	m := newMapping(o)
 	// An empty index first (bleve's index_meta.json and the mapping in its
-	// store); the Builder makes the store with the articles beside it.
+	// store); the segments are built beside it and become its store.
 	ixPath := filepath.Join(staging, "index")
 	empty, err := bleve.NewUsing(ixPath, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
@@ -179,6 +185,7 @@ func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestSta
 	wg.Wait()
 	serr := <-seqDone
 	if serr != nil || (ferr != nil && !errors.Is(ferr, errStopped)) {
+		sink.abort()
 		return errors.Join(ferr, serr) // staging is removed: nothing was built
 	}
 	return seq.finish(ixPath, path, o)
@@ -246,9 +253,16 @@ func (t *textTokens) stem(v []byte) analysis.TokenStream {
 	ex := t.exact(v)
 	toks := make([]analysis.Token, len(ex)) // the filter changes its tokens
 	ts := make(analysis.TokenStream, len(ex))
+	n := 0
+	for _, tok := range ex {
+		n += len(tok.Term)
+	}
+	terms := make([]byte, 0, n) // the terms' copies, in one allocation
 	for i, tok := range ex {
 		toks[i] = *tok
-		toks[i].Term = slices.Clone(tok.Term)
+		k := len(terms)
+		terms = append(terms, tok.Term...)
+		toks[i].Term = terms[k:len(terms):len(terms)] // a term the filter grows is copied out
 		ts[i] = &toks[i]
 	}
 	ts = stemFilter.Filter(ts)
@@ -279,10 +293,20 @@ func (t *textTokens) tokensFor(f document.Field, body []byte) analysis.TokenStre
 	return nil
 }
 
-// analyzeDocument analyzes the indexed fields of doc here, so that the
-// Builder (which analyzes on its one goroutine) does not analyze them
-// again, and sums the lengths of the ranking fields. The text fields are
-// analyzed through texts, once per text.
+// analyzeDocument analyzes the indexed fields of doc in the preparing
+// workers, so that the segment workers do not analyze them again, and sums
+// the lengths of the ranking fields. The text fields are analyzed through
+// texts, once per text.
+//
+// A field with several values (text and exact hold the title, summary and
+// body) is several fields of one name, whose frequencies zap merges into
+// the first one's (TokenFrequencies.MergeAll, in field order) before
+// indexing them. That is done here instead: the first field of a name
+// takes the frequencies of all of them, added in field order straight
+// from the tokens, and the later ones keep their lengths and no
+// frequencies. Zap indexes the same postings, frequencies, norms and
+// locations, without a map per value and a merge of the maps.
+// TestAnalyzeOnce checks this against each field's own analyzer.
 func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) {
 	if doc.HasComposite() {
 		return // composite fields take their parts' tokens as they are analyzed
@@ -293,22 +317,78 @@ func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) 
 			body = f.Value() // the last of title, summary and body
 		}
 	}
+	first := map[string]index.TokenFrequencies{} // by field name
 	for i, f := range doc.Fields {
 		if !f.Options().IsIndexed() {
 			continue
 		}
 		var length int
+		var freqs index.TokenFrequencies
+		prev := first[f.Name()]
 		if ts := texts.tokensFor(f, body); ts != nil {
 			length = len(ts)
-			doc.Fields[i] = analyzedField{Field: f, length: length,
-				freqs: analysis.TokenFrequency(ts, f.ArrayPositions(), f.Options())}
+			if prev != nil {
+				addTokenFrequencies(prev, ts, f.ArrayPositions(), f.Options())
+			} else {
+				freqs = make(index.TokenFrequencies, len(ts))
+				addTokenFrequencies(freqs, ts, f.ArrayPositions(), f.Options())
+			}
 		} else {
 			f.Analyze()
 			length = f.AnalyzedLength()
-			doc.Fields[i] = analyzedField{Field: f, length: length, freqs: f.AnalyzedTokenFrequencies()}
+			freqs = f.AnalyzedTokenFrequencies()
+			if prev != nil {
+				prev.MergeAll(f.Name(), freqs)
+				freqs = nil
+			}
 		}
+		if prev == nil {
+			first[f.Name()] = freqs
+		} else {
+			freqs = index.TokenFrequencies{}
+		}
+		doc.Fields[i] = analyzedField{Field: f, length: length, freqs: freqs}
 		if k := slices.Index(rankedFields, f.Name()); k >= 0 {
 			lens[k] += int64(length)
+		}
+	}
+}
+
+// addTokenFrequencies adds the tokens of a value to the frequencies of its
+// field's earlier values (an empty map for the first), as
+// analysis.TokenFrequency and then MergeAll would, with the same terms,
+// counts and locations (the locations' Field is left empty: zap reads an
+// empty Field as the field itself, which MergeAll names). It allocates the
+// new terms' TokenFreq, their first location and the pointer to it in
+// three slices for the whole value instead of one by one: a build
+// allocates per token, and the collector's work follows the allocations.
+func addTokenFrequencies(tfs index.TokenFrequencies, ts analysis.TokenStream, arrayPositions []uint64, o index.FieldIndexingOptions) {
+	var locs []index.TokenLocation
+	var ptrs []*index.TokenLocation
+	if o.IncludeTermVectors() {
+		locs = make([]index.TokenLocation, len(ts))
+		ptrs = make([]*index.TokenLocation, len(ts))
+	}
+	freqs := make([]index.TokenFreq, 0, len(ts)) // never grows: a term per token at most
+	for i, tok := range ts {
+		tf := tfs[string(tok.Term)]
+		isNew := tf == nil
+		if isNew {
+			freqs = append(freqs, index.TokenFreq{Term: tok.Term})
+			tf = &freqs[len(freqs)-1]
+			tfs[string(tok.Term)] = tf
+		}
+		if locs != nil {
+			locs[i] = index.TokenLocation{ArrayPositions: arrayPositions, Start: tok.Start, End: tok.End, Position: tok.Position}
+			if isNew {
+				ptrs[i] = &locs[i]
+				tf.Locations = ptrs[i : i+1 : i+1] // a second location copies it out
+			} else {
+				tf.Locations = append(tf.Locations, &locs[i])
+			}
+		}
+		if !o.SkipFreqNorm() {
+			tf.SetFrequency(tf.Frequency() + 1)
 		}
 	}
 }
@@ -363,7 +443,7 @@ func (s *bulkSequencer) take(lines []bulkLine) error {
 			w.key = s.lsh.assign(w, l.bands)
 			w.bands = bandTermsOf(l.bands)
 		}
-		w.addTo(l.doc) // keyword fields, analyzed by the Builder
+		w.addTo(l.doc) // keyword fields, analyzed by the segment worker
 		w.bands = nil  // the table keeps what it needs
 		if err := s.sink.add(l.doc); err != nil {
 			return fmt.Errorf("article %s: %w", id, err)
@@ -373,7 +453,7 @@ func (s *bulkSequencer) take(lines []bulkLine) error {
 		}
 		s.stats.Docs++
 		s.st.Building++
-		lines[i] = bulkLine{} // let the collector have the document once the Builder wrote it
+		lines[i] = bulkLine{} // let the collector have the document once its segment is written
 	}
 	if s.opts.Progress != nil {
 		s.opts.Progress(s.st)
@@ -582,11 +662,13 @@ func (l *laterLines) remove() {
 	os.Remove(l.path)
 }
 
-// builderSink writes segments with scorch's Builder beside the empty
-// index at ixPath, and puts them in its place at the end.
+// builderSink writes the segments of a build in parallel (segmentSink)
+// and makes them, merged, the store of the empty index at ixPath.
 type builderSink struct {
-	b      *scorch.Builder
-	ixPath string
+	seg      *segmentSink
+	ixPath   string
+	staging  string
+	internal map[string][]byte // the index's mapping, as bleve keeps it
 }
 
 func newBuilderSink(ixPath, staging string, segDocs int) (*builderSink, error) {
@@ -599,33 +681,39 @@ func newBuilderSink(ixPath, staging string, segDocs int) (*builderSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	builder, err := scorch.NewBuilder(map[string]interface{}{
-		"path":            filepath.Join(ixPath, "store.built"),
-		"buildPathPrefix": staging,
-		"batchSize":       segDocs,
-		"mergeMax":        bulkMergeMax,
-		"internal":        map[string][]byte{string(util.MappingInternalKey): mj},
-	})
+	seg, err := newSegmentSink(filepath.Join(staging, "segments"), segDocs)
 	if err != nil {
 		return nil, err
 	}
-	return &builderSink{b: builder, ixPath: ixPath}, nil
+	return &builderSink{seg: seg, ixPath: ixPath, staging: staging,
+		internal: map[string][]byte{string(util.MappingInternalKey): mj}}, nil
 }
 
-func (s *builderSink) add(doc *document.Document) error { return s.b.Index(doc) }
+func (s *builderSink) add(doc *document.Document) error { return s.seg.add(doc) }
+
+// abort stops the segment workers of a build that failed.
+func (s *builderSink) abort() { s.seg.abort() }
 
 // finish merges the segments into the index's store with the statistics
 // (any is false when no document was added).
 func (s *builderSink) finish(any bool, stats []byte) error {
+	paths, err := s.seg.wait()
+	if err != nil {
+		return err
+	}
 	if any { // else the empty index stays
-		if err := s.b.Close(); err != nil { // the merge; segments are synced to disk
+		final, err := mergeSegments(paths, s.seg.dir, bulkMergeMax)
+		if err != nil {
 			return err
 		}
 		store := filepath.Join(s.ixPath, "store")
 		if err := os.RemoveAll(store); err != nil {
 			return err
 		}
-		if err := os.Rename(store+".built", store); err != nil {
+		if err := writeStore(store, s.staging, final, s.internal); err != nil {
+			return err
+		}
+		if err := syncPath(store); err != nil {
 			return err
 		}
 	}

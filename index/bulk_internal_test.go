@@ -16,6 +16,7 @@ import (
 	"github.com/bahth/bahth/internal/corpus"
 	"github.com/bahth/bahth/internal/samples"
 	"github.com/blevesearch/bleve/v2/document"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // writeArticles writes articles as a JSON Lines file.
@@ -81,7 +82,7 @@ func TestBuildWireAndStats(t *testing.T) {
 	}
 }
 
-// TestAnalyzeOnce: the fields analyzed once per text (analyzeDocument)
+// TestAnalyzeOnce: the fields analyzed once per text (analyzeDocument),
 // get the tokens, lengths and frequencies each field's own analyzer gives,
 // on the sample articles, the wire fixtures and, when present, the first
 // 300 articles of the news corpus.
@@ -137,14 +138,146 @@ func TestAnalyzeOnce(t *testing.T) {
 				wantLens[k] += int64(f.AnalyzedLength())
 			}
 			g := byKey[fmt.Sprint(f.Name(), f.ArrayPositions())]
-			if g == nil || g.AnalyzedLength() != f.AnalyzedLength() || !reflect.DeepEqual(g.AnalyzedTokenFrequencies(), f.AnalyzedTokenFrequencies()) {
-				t.Errorf("%s field %s %v: analyzed once, %d tokens %v; by its analyzer, %d tokens %v", a.ID, f.Name(), f.ArrayPositions(),
-					g.AnalyzedLength(), g.AnalyzedTokenFrequencies(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
+			if g == nil || g.AnalyzedLength() != f.AnalyzedLength() {
+				t.Errorf("%s field %s %v: analyzed once, %v; by its analyzer, %d tokens", a.ID, f.Name(), f.ArrayPositions(), g, f.AnalyzedLength())
 			}
 		}
 		if lens != wantLens {
 			t.Errorf("%s: lengths %v, want %v", a.ID, lens, wantLens)
 		}
+		// What zap indexes: each name's values' frequencies merged in order.
+		gotTFs, wantTFs := zapFrequencies(got), zapFrequencies(want)
+		if !reflect.DeepEqual(gotTFs, wantTFs) {
+			for name, w := range wantTFs {
+				for term, wtf := range w {
+					if g := gotTFs[name][term]; !reflect.DeepEqual(g, wtf) {
+						t.Errorf("%s field %s term %s: analyzed once %s; by its analyzer %s", a.ID, name, term, tfString(g), tfString(wtf))
+					}
+				}
+				if len(gotTFs[name]) != len(w) {
+					t.Errorf("%s field %s: %d terms analyzed once, %d by its analyzer", a.ID, name, len(gotTFs[name]), len(w))
+				}
+			}
+			t.Errorf("%s: fields analyzed once %d, by their analyzers %d", a.ID, len(gotTFs), len(wantTFs))
+		}
 	}
 	t.Logf("%d articles", len(articles))
+}
+
+// TestBuildParallelSegments builds the sample articles and the wire
+// fixtures in segments of 4 articles, merged 3 at a time (so in rounds, as
+// a corpus of over 100,000 articles is), and in one segment: both
+// open as ordinary scorch indexes with every article, and give the same
+// results, scores and stored articles.
+func TestBuildParallelSegments(t *testing.T) {
+	var lines bytes.Buffer
+	lines.Write(samples.Articles)
+	for _, a := range fixtures("w-agency", "w-football", "w-copy1", "w-report", "w-copy2", "w-phone", "w-brief") {
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines.Write(b)
+		lines.WriteByte('\n')
+	}
+	path := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(path, lines.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func(segDocs, mergeMax int) *Index {
+		t.Helper()
+		defer func(d, m int) { bulkSegmentDocs, bulkMergeMax = d, m }(bulkSegmentDocs, bulkMergeMax)
+		bulkSegmentDocs, bulkMergeMax = segDocs, mergeMax
+		ix, err := BuildFiles(context.Background(), filepath.Join(t.TempDir(), "ix"), []string{path}, IngestOptions{}, &IngestStats{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	}
+	one, many := build(1000, 100), build(4, 3)
+	var ids []string
+	if err := corpus.Read(bytes.NewReader(lines.Bytes()), "in", func(_ int, text []byte) error {
+		var a struct{ ID string }
+		err := json.Unmarshal(text, &a)
+		ids = append(ids, a.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for name, ix := range map[string]*Index{"one segment": one, "segments of 4": many} {
+		if n, err := ix.Count(); err != nil || int(n) != len(ids) {
+			t.Errorf("%s: count %d, %v; want %d", name, n, err, len(ids))
+		}
+	}
+	for _, q := range []string{"الحكومة", "اللهجات العربية", "كرة القدم", "الاقتصاد", `"شركة OpenAI"`, "النفط OR الذهب"} {
+		for _, sort := range []string{SortRelevance, SortDate} {
+			a, err := one.Search(context.Background(), Request{Query: q, Sort: sort, Size: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := many.Search(context.Background(), Request{Query: q, Sort: sort, Size: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Took, b.Took = 0, 0
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("search %q sort %q: one segment %+v\nsegments of 4 %+v", q, sort, a, b)
+			}
+			if q == "الحكومة" && sort == "" && len(a.Hits) == 0 {
+				t.Errorf("search %q found nothing", q)
+			}
+		}
+	}
+	for _, id := range ids {
+		a, aerr := one.Get(context.Background(), id)
+		b, berr := many.Get(context.Background(), id)
+		if aerr != nil || berr != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("get %s: %+v, %v; %+v, %v", id, a, aerr, b, berr)
+		}
+	}
+}
+
+// zapFrequencies merges the analyzed frequencies of an analyzed document's
+// fields by name as zap does before indexing them (TokenFrequencies.MergeAll
+// into the first field's, in field order), with the locations' Field left
+// empty where it names the field itself and no locations nil (zap reads
+// both alike).
+func zapFrequencies(doc *document.Document) map[string]bindex.TokenFrequencies {
+	out := map[string]bindex.TokenFrequencies{}
+	for _, f := range doc.Fields {
+		if !f.Options().IsIndexed() {
+			continue
+		}
+		tfs := f.AnalyzedTokenFrequencies()
+		if prev := out[f.Name()]; prev != nil {
+			prev.MergeAll(f.Name(), tfs)
+		} else if tfs != nil {
+			out[f.Name()] = tfs
+		}
+	}
+	for name, tfs := range out {
+		for _, tf := range tfs {
+			if len(tf.Locations) == 0 {
+				tf.Locations = nil
+			}
+			for _, l := range tf.Locations {
+				if l.Field == name {
+					l.Field = ""
+				}
+			}
+		}
+	}
+	return out
+}
+
+func tfString(tf *bindex.TokenFreq) string {
+	if tf == nil {
+		return "none"
+	}
+	s := fmt.Sprintf("%d×", tf.Frequency())
+	for _, l := range tf.Locations {
+		s += fmt.Sprintf(" %+v", *l)
+	}
+	return s
 }

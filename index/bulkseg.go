@@ -1,0 +1,239 @@
+package index
+
+// Segment building for bulk builds (bulk.go). Scorch's Builder writes each
+// segment under its lock, on the goroutine that indexes: a build of the
+// news corpus then spent half its time on one core. segmentSink does what
+// the Builder does, on every core: the sequencer fills a batch of
+// bulkSegmentDocs documents and hands it over; segment workers (one per
+// core) analyze what is left to analyze and write a zap segment each, in
+// parallel. At the end the segments are merged in input order, as the
+// Builder merges them, so the documents keep the numbers a Builder gives
+// them and the index is the same.
+//
+// Scorch exports no way to write the root.bolt that makes one segment an
+// index, but the one its Builder writes for a single segment names the
+// segment's file and nothing of its contents (segment type and version,
+// the internal values, the file name; no count, size or checksum). So a
+// Builder builds a one-document index with the same internal values and
+// segment plugin, and the merged segment takes the place of its segment
+// file, under the same name. TestBuildParallelSegments checks that the
+// result opens as an ordinary scorch index with every document.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zap "github.com/blevesearch/zapx/v17"
+)
+
+// segPlugin writes every segment of a bulk build; the Builder that writes
+// the root.bolt is forced to the same type and version.
+var segPlugin = &zap.ZapPlugin{}
+
+// segmentSink builds the segments of one build in dir, in parallel.
+type segmentSink struct {
+	dir     string
+	segDocs int
+	batch   []index.Document
+	jobs    chan segJob
+	wg      sync.WaitGroup
+
+	mu    sync.Mutex
+	paths []string // by segment number; "" while being written
+	err   error    // the first worker error
+}
+
+type segJob struct {
+	n    int
+	docs []index.Document
+}
+
+func newSegmentSink(dir string, segDocs int) (*segmentSink, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	s := &segmentSink{dir: dir, segDocs: segDocs, jobs: make(chan segJob)}
+	for range runtime.GOMAXPROCS(0) {
+		s.wg.Add(1)
+		go s.work()
+	}
+	return s, nil
+}
+
+// add takes the next document of the build; it returns the error of a
+// segment written before, if any.
+func (s *segmentSink) add(doc *document.Document) error {
+	s.batch = append(s.batch, doc)
+	if len(s.batch) < s.segDocs {
+		return nil
+	}
+	return s.flush()
+}
+
+// flush hands the batch to a worker, waiting for one to be free.
+func (s *segmentSink) flush() error {
+	s.mu.Lock()
+	err := s.err
+	n := len(s.paths)
+	s.paths = append(s.paths, "")
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	s.jobs <- segJob{n: n, docs: s.batch}
+	s.batch = make([]index.Document, 0, s.segDocs)
+	return nil
+}
+
+func (s *segmentSink) work() {
+	defer s.wg.Done()
+	for j := range s.jobs {
+		path := filepath.Join(s.dir, fmt.Sprintf("%06d.zap", j.n))
+		err := writeSegment(j.docs, path)
+		s.mu.Lock()
+		if err != nil && s.err == nil {
+			s.err = fmt.Errorf("writing segment %d: %w", j.n, err)
+		}
+		s.paths[j.n] = path
+		s.mu.Unlock()
+	}
+}
+
+// writeSegment analyzes what the workers of the build left to analyze (the
+// keyword fields; the text fields are analyzedField) as the Builder does,
+// and writes the documents as a zap segment at path.
+func writeSegment(docs []index.Document, path string) error {
+	for _, d := range docs {
+		d.AddIDField()
+		analyzeRest(d)
+	}
+	seg, _, err := segPlugin.New(docs)
+	if err != nil {
+		return err
+	}
+	defer seg.Close()
+	us, ok := seg.(segment.UnpersistedSegment)
+	if !ok {
+		return fmt.Errorf("segment %T can't be written", seg)
+	}
+	return us.Persist(path)
+}
+
+// analyzeRest is scorch's analyze for the documents of a build: it analyzes
+// the indexed fields and composes the composite ones (Bahth's documents
+// have neither geo shapes nor nested documents).
+func analyzeRest(d index.Document) {
+	d.VisitFields(func(f index.Field) {
+		if !f.Options().IsIndexed() {
+			return
+		}
+		f.Analyze()
+		if d.HasComposite() && f.Name() != "_id" {
+			d.VisitComposite(func(cf index.CompositeField) {
+				cf.Compose(f.Name(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
+			})
+		}
+	})
+}
+
+// wait writes the last batch and waits for every segment, and returns
+// their paths in input order.
+func (s *segmentSink) wait() ([]string, error) {
+	var err error
+	if len(s.batch) > 0 {
+		err = s.flush()
+	}
+	s.abort()
+	if err == nil {
+		err = s.err
+	}
+	return s.paths, err
+}
+
+// abort stops the workers once they wrote the segments they have.
+func (s *segmentSink) abort() {
+	if s.jobs != nil {
+		close(s.jobs)
+		s.jobs = nil
+	}
+	s.wg.Wait()
+}
+
+// mergeSegments merges the segments at paths, in order and mergeMax at a
+// time as the Builder does, into one segment in dir, and returns its path.
+// It removes the segments it merged.
+func mergeSegments(paths []string, dir string, mergeMax int) (string, error) {
+	for n := 0; len(paths) > 1; n++ {
+		k := min(mergeMax, len(paths))
+		merged := filepath.Join(dir, fmt.Sprintf("merged-%d.zap", n))
+		if err := mergeFiles(paths[:k], merged); err != nil {
+			return "", err
+		}
+		for _, p := range paths[:k] {
+			if err := os.Remove(p); err != nil {
+				return "", err
+			}
+		}
+		paths = append(paths[k:], merged)
+	}
+	if len(paths) == 0 {
+		return "", errors.New("no segment to merge")
+	}
+	return paths[0], nil
+}
+
+func mergeFiles(paths []string, to string) (err error) {
+	segs := make([]segment.Segment, 0, len(paths))
+	defer func() {
+		for _, s := range segs {
+			if cerr := s.Close(); err == nil {
+				err = cerr
+			}
+		}
+	}()
+	for _, p := range paths {
+		s, err := segPlugin.Open(p)
+		if err != nil {
+			return fmt.Errorf("opening segment %s to merge: %w", p, err)
+		}
+		segs = append(segs, s)
+	}
+	if _, _, err := segPlugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), to, nil, nil); err != nil {
+		return fmt.Errorf("merging %d segments: %w", len(segs), err)
+	}
+	return nil
+}
+
+// writeStore makes store (a directory that must not exist) a scorch store
+// holding the segment at seg (moved there) with the internal values, as a
+// Builder that wrote that segment would (see the top of this file).
+func writeStore(store, staging, seg string, internal map[string][]byte) error {
+	b, err := scorch.NewBuilder(map[string]interface{}{
+		"path":                store,
+		"buildPathPrefix":     staging,
+		"internal":            internal,
+		"forceSegmentType":    segPlugin.Type(),
+		"forceSegmentVersion": int(segPlugin.Version()),
+	})
+	if err != nil {
+		return err
+	}
+	if err := b.Index(document.NewDocument("")); err != nil {
+		return err
+	}
+	if err := b.Close(); err != nil {
+		return err
+	}
+	// The Builder names a single segment as scorch names the segment of
+	// an index's first batch (epoch 2).
+	return os.Rename(seg, filepath.Join(store, "000000000002.zap"))
+}
