@@ -162,14 +162,25 @@ func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Act
 	}
 }
 
-// eval runs a JavaScript expression and decodes its value into out.
+// eval runs a JavaScript expression and decodes its value into out. An
+// evaluation that races a navigation (the page's execution context was
+// replaced: "Cannot find context with specified id") is retried, a few
+// times, in the new page.
 func eval[T any](t *testing.T, ctx context.Context, expr string, out *T) {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluating %s: %v", expr, err)
+	var err error
+	for range 5 {
+		var v T
+		if v, err = chromedp.Run(ctx, chromedp.Evaluate[T](expr)); err == nil {
+			*out = v
+			return
+		}
+		if !strings.Contains(err.Error(), "Cannot find context") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	*out = v
+	t.Fatalf("evaluating %s: %v", expr, err)
 }
 
 // waitIdle waits until the page has shown what it loaded: no request in
