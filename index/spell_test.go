@@ -187,6 +187,15 @@ func TestTypoTolerance(t *testing.T) {
 	if res := search(t, ix, index.Request{Query: "ماندولبرو", NoSuggest: true, Ranking: &off}); res.Total != 0 {
 		t.Errorf("Typo 0: Search(ماندولبرو) = %v, want nothing", ids(res.Hits))
 	}
+	// At most 10 unknown words are looked up: a misspelt word after ten
+	// junk ones is not corrected, after nine it is.
+	junk := func(n int) string { return strings.Repeat("ظظغغظظ ", n) }
+	if res := search(t, ix, index.Request{Query: junk(9) + "ماندولبرو", NoSuggest: true}); len(res.Hits) == 0 || res.Hits[0].ID != "typo-fractal" {
+		t.Errorf("the 10th unknown word: %v, want typo-fractal", ids(res.Hits))
+	}
+	if res := search(t, ix, index.Request{Query: junk(10) + "ماندولبرو", NoSuggest: true}); res.Total != 0 {
+		t.Errorf("the 11th unknown word: %v, want nothing", ids(res.Hits))
+	}
 }
 
 func TestSwapDistance(t *testing.T) {
