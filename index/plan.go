@@ -53,10 +53,7 @@ const tierWords = 3
 // the user typed in quotes is also required as a phrase; -words exclude
 // articles holding their stem anywhere in title, summary or body.
 func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
-	r := DefaultRanking
-	if req.Ranking != nil {
-		r = *req.Ranking
-	}
+	r := req.ranking()
 	p := &plan{match: termMatcher{stems: map[string]bool{}, exact: map[string]bool{}}}
 	groups := ix.synonyms.expand(pq.Groups)
 	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, CoordExp: r.Coord, AvgLen: ix.avgLengths(), Window: r.Window}
