@@ -106,8 +106,7 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 		if avg <= 0 {
 			avg = 1
 		}
-		df := float64(tfr.Count())
-		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
+		idf := bm25IDF(float64(n), float64(tfr.Count()))
 		s.children = append(s.children, &bm25Searcher{
 			reader: tfr, field: c.Field, term: c.Term, weight: c.Weight * idf, idf: idf,
 			k1: q.Params.K1, b: q.Params.B, avgLen: avg, explain: options.Explain,
@@ -127,10 +126,10 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 			// The typed words' pairs: an idf that reads few positions
 			// (typedPairIDF), so that rescoring reads them for the window
 			// only.
-			idf, both, ok, err := typedPairIDF(ctx, r, p, n)
-			if err != nil {
+			idf, both, ok, ierr := typedPairIDF(ctx, r, p, n)
+			if ierr != nil {
 				_ = s.Close()
-				return nil, err
+				return nil, ierr
 			}
 			if !ok {
 				continue
