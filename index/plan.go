@@ -33,14 +33,40 @@ const maxExpansions = 50
 // so a missing word never empties the page. For up to three words (what
 // people type into a search box) articles holding all of them rank first;
 // the others follow by score, in which each matched word adds, so articles
-// holding most of the words come next. Longer queries (questions, pasted
-// sentences) rank by score alone: on the dev sets a tier for them, or a
-// minimum-should-match filter of a quarter to a half of the words, lost
-// 0.003 to 0.05 nDCG@10 (docs/relevance.md).
+// holding most of the words come next. Longer queries (pasted sentences)
+// and questions of any length (isQuestion) rank by score alone: on the dev
+// sets a tier for them, or a minimum-should-match filter of a quarter to a
+// half of the words, lost 0.003 to 0.05 nDCG@10 (docs/relevance.md).
 const tierBonus = 1000
 
 // tierWords is the longest query whose all-words hits form a tier.
 const tierWords = 3
+
+// isQuestion reports whether a query is phrased as a question: it ends
+// with a question mark or begins with a question word (ما، ماذا، متى،
+// كيف ...; ماهو and ماهي glued; after و or ف). A question is natural
+// language, as a long query is, so it ranks by score alone however few
+// its content words: on the dev sets, all of them questions, the tier cost
+// 0.003 nDCG@10 on arwiki-qa (docs/relevance.md).
+func isQuestion(query string) bool {
+	q := strings.TrimSpace(query)
+	if strings.HasSuffix(q, "؟") || strings.HasSuffix(q, "?") {
+		return true
+	}
+	toks := analyzer.Tokenizer{}.Tokenize([]byte(q))
+	if len(toks) == 0 {
+		return false
+	}
+	w := string(analyzer.Normalize(toks[0].Term))
+	if questionWords[w] || w == "ماهو" || w == "ماهي" {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(w, "و"); ok && questionWords[rest] {
+		return true
+	}
+	rest, ok := strings.CutPrefix(w, "ف")
+	return ok && questionWords[rest]
+}
 
 // plan turns a parsed query and the request's filters into bleve queries.
 //
@@ -105,7 +131,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 	}
 	if n > 0 {
 		q.NGroups = n
-		if n <= tierWords {
+		if n <= tierWords && !isQuestion(req.Query) {
 			q.MinGroups = n
 		}
 		q.TierBonus = r.Tier

@@ -216,6 +216,29 @@ func TestAllWordsFirst(t *testing.T) {
 	}
 }
 
+// TestQuestionsRankByScore: a question, however few its content words,
+// ranks by score alone, as a long query does; the same words typed as
+// keywords keep the all-words tier.
+func TestQuestionsRankByScore(t *testing.T) {
+	ix, _ := newIndex(t)
+	rep := strings.Repeat("الفائدة ", 30)
+	if err := ix.Add([]index.Article{
+		{ID: "one", Title: "الفائدة الفائدة الفائدة", Body: rep},
+		{ID: "all", Title: "تقرير", Body: "ناقش البنك المركزي الفائدة والتضخم في اجتماعه الطويل الذي امتد ساعات"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"ما الفائدة والتضخم", "وكيف الفائدة والتضخم", "الفائدة والتضخم؟", "ماهي الفائدة والتضخم"} {
+		res := search(t, ix, index.Request{Query: q})
+		if len(res.Hits) != 2 || res.Hits[0].AllWords || res.Hits[1].AllWords {
+			t.Errorf("%s: hits %v, all words %v %v: want no tier", q, ids(res.Hits), len(res.Hits) > 0 && res.Hits[0].AllWords, len(res.Hits) > 1 && res.Hits[1].AllWords)
+		}
+	}
+	if res := search(t, ix, index.Request{Query: "الفائدة والتضخم"}); len(res.Hits) == 0 || res.Hits[0].ID != "all" || !res.Hits[0].AllWords {
+		t.Errorf("keywords: hits %v, want all first, in the tier", ids(res.Hits))
+	}
+}
+
 func TestExcludePhrasePrefix(t *testing.T) {
 	ix := newFixtureIndex(t)
 	tests := []struct {
