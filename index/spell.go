@@ -265,44 +265,51 @@ func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, ma
 		if df, err := fieldDocFreq(ctx, r, w, fieldExact); err != nil || df > 0 || ix.knownStem(ctx, r, typed) {
 			continue // a word the index holds, or another form of one: not a typo
 		}
-		if a, b := ix.splitWord(ctx, r, w); a != "" {
-			// Two words typed without the space between them.
-			groups[i] = queryGroup{groups[i][0], queryTerm{Text: a + " " + b, Fix: true}}
-			if fixes == nil {
-				fixes = map[string]string{}
-			}
-			fixes[typed] = a + " " + b
-			continue
-		}
-		if nearStopWord(w) {
-			continue // a misspelt stop word (اللذي): nothing to look for
-		}
 		looked++
-		fix, err := closestTerm(fr, w, dist, swapDistance, func(term string) (int, bool) {
-			// The automaton's entries carry no count: read the term's.
-			n, err := fieldDocFreq(ctx, r, term, fieldExact)
-			return int(n), err == nil && n > 0
-		})
+		fix, err := ix.typoFix(ctx, r, fr, w, dist)
 		if err != nil {
 			return pq, nil, err
 		}
-		if v := ix.sugg.v.Load(); v != nil && fix != "" { // the commonest spelling, when the vocabulary is built
-			v.mu.RLock()
-			if id, ok := v.id(fix); ok {
-				fix = v.display(id)
-			}
-			v.mu.RUnlock()
+		if fix == "" {
+			continue
 		}
-		if fix != "" {
-			groups[i] = queryGroup{groups[i][0], queryTerm{Text: fix, Fix: true}}
-			if fixes == nil {
-				fixes = map[string]string{}
-			}
-			fixes[typed] = fix
+		groups[i] = queryGroup{groups[i][0], queryTerm{Text: fix, Fix: true}}
+		if fixes == nil {
+			fixes = map[string]string{}
 		}
+		fixes[typed] = fix
 	}
 	pq.Groups = groups
 	return pq, fixes, nil
+}
+
+// typoFix returns the correction of the normalized word w that no article
+// holds: two held words when it is two typed without the space between
+// them, else the closest held word within dist typos (shown in its
+// commonest spelling when the vocabulary is built), else "".
+func (ix *Index) typoFix(ctx context.Context, r bindex.IndexReader, fr bindex.IndexReaderFuzzy, w string, dist int) (string, error) {
+	if a, b := ix.splitWord(ctx, r, w); a != "" {
+		return a + " " + b, nil
+	}
+	if nearStopWord(w) {
+		return "", nil // a misspelt stop word (اللذي): nothing to look for
+	}
+	fix, err := closestTerm(fr, w, dist, swapDistance, func(term string) (int, bool) {
+		// The automaton's entries carry no count: read the term's.
+		n, err := fieldDocFreq(ctx, r, term, fieldExact)
+		return int(n), err == nil && n > 0
+	})
+	if err != nil || fix == "" {
+		return "", err
+	}
+	if v := ix.sugg.v.Load(); v != nil {
+		v.mu.RLock()
+		defer v.mu.RUnlock()
+		if id, ok := v.id(fix); ok {
+			return v.display(id), nil
+		}
+	}
+	return fix, nil
 }
 
 // fixQuery is query with each corrected word replaced by its correction.
