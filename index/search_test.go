@@ -196,9 +196,10 @@ func TestRecency(t *testing.T) {
 	}
 }
 
-// TestAllWordsFirst: an article holding every query word ranks above one
-// that repeats one word many times.
-func TestAllWordsFirst(t *testing.T) {
+// newTierIndex holds two articles: "one" repeats الفائدة many times,
+// "all" holds الفائدة and التضخم once each.
+func newTierIndex(t *testing.T) *index.Index {
+	t.Helper()
 	ix, _ := newIndex(t)
 	rep := strings.Repeat("الفائدة ", 30)
 	if err := ix.Add([]index.Article{
@@ -207,6 +208,13 @@ func TestAllWordsFirst(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return ix
+}
+
+// TestAllWordsFirst: an article holding every query word ranks above one
+// that repeats one word many times.
+func TestAllWordsFirst(t *testing.T) {
+	ix := newTierIndex(t)
 	res := search(t, ix, index.Request{Query: "الفائدة التضخم", Explain: true})
 	if got := strings.Join(ids(res.Hits), " "); got != "all one" {
 		t.Errorf("hits %s, want all first", got)
@@ -220,14 +228,7 @@ func TestAllWordsFirst(t *testing.T) {
 // ranks by score alone, as a long query does; the same words typed as
 // keywords keep the all-words tier.
 func TestQuestionsRankByScore(t *testing.T) {
-	ix, _ := newIndex(t)
-	rep := strings.Repeat("الفائدة ", 30)
-	if err := ix.Add([]index.Article{
-		{ID: "one", Title: "الفائدة الفائدة الفائدة", Body: rep},
-		{ID: "all", Title: "تقرير", Body: "ناقش البنك المركزي الفائدة والتضخم في اجتماعه الطويل الذي امتد ساعات"},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	ix := newTierIndex(t)
 	for _, q := range []string{"ما الفائدة والتضخم", "وكيف الفائدة والتضخم", "الفائدة والتضخم؟", "ماهي الفائدة والتضخم"} {
 		res := search(t, ix, index.Request{Query: q})
 		if len(res.Hits) != 2 || res.Hits[0].AllWords || res.Hits[1].AllWords {
