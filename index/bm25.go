@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/RoaringBitmap/roaring/v2"
 	"math"
 	"slices"
 
@@ -69,6 +70,14 @@ type scoreQuery struct {
 	TierBonus float64
 	Recency   *recency // nil: no recency factor
 
+	// Postings, when set, keeps terms' postings decoded per segment
+	// (postcache.go).
+	Postings *postCache
+
+	// PairHits, when set, keeps the pairs' documents per segment
+	// (paircache.go).
+	PairHits *pairCache
+
 	// Window, when positive, leaves the typed words' pairs (Group -1,
 	// which count for no group and match no document of their own) out
 	// of the disjunction: searchTop adds them to the Window best
@@ -84,7 +93,7 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 		return nil, err
 	}
 	s := &sumSearcher{options: options, coordExp: q.CoordExp, nGroups: q.NGroups,
-		minGroups: q.MinGroups, tierBonus: q.TierBonus}
+		minGroups: q.MinGroups, tierBonus: q.TierBonus, posts: q.Postings}
 	if q.Recency != nil {
 		dvr, err := r.DocValueReader([]string{fieldPublished})
 		if err != nil {
@@ -107,10 +116,11 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 			avg = 1
 		}
 		idf := bm25IDF(float64(n), float64(tfr.Count()))
-		s.children = append(s.children, &bm25Searcher{
+		child := &bm25Searcher{
 			reader: tfr, field: c.Field, term: c.Term, weight: c.Weight * idf, idf: idf,
 			k1: q.Params.K1, b: q.Params.B, avgLen: avg, explain: options.Explain,
-		})
+		}
+		s.children = append(s.children, child)
 		s.groups = append(s.groups, q.Groups[i])
 	}
 	for _, p := range q.Pairs {
@@ -139,9 +149,9 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 				s.rescore = append(s.rescore, rescorePair{scorer: pair, first: p.First, second: p.Second})
 				continue
 			}
-			hits, err = findPairsIn(ctx, r, p, both)
+			hits, err = findPairsIn(ctx, r, p, both, -1)
 		} else {
-			hits, err = findPairs(ctx, r, p)
+			hits, err = findPairs(ctx, r, p, q.PairHits)
 			pair.idf = bm25IDF(float64(n), float64(len(hits)))
 			pair.weight = p.Weight * pair.idf
 		}
@@ -153,6 +163,10 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 			continue
 		}
 		pair.pairs = hits
+		pair.bounded = true
+		for _, h := range hits {
+			pair.max = max(pair.max, pair.scoreOf(h.freq, h.norm))
+		}
 		s.children = append(s.children, pair)
 		s.groups = append(s.groups, p.Group)
 	}
@@ -172,17 +186,21 @@ type pairHit struct {
 // leapfrogging from the rarer stem, then reads positions only for the
 // documents holding both: decoding the positions of every posting of a
 // common stem was most of a query's time on the 70k corpus.
-func findPairs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]pairHit, error) {
+func findPairs(ctx context.Context, r bindex.IndexReader, p pairClause, cache *pairCache) ([]pairHit, error) {
 	both, err := pairDocs(ctx, r, p)
-	if err != nil || len(both) == 0 {
+	if err != nil || both == nil || both.IsEmpty() {
 		return nil, err
 	}
-	return findPairsIn(ctx, r, p, both)
+	if hits, ok, err := cache.hits(r, p); ok || err != nil {
+		return hits, err
+	}
+	return findPairsIn(ctx, r, p, both, -1)
 }
 
-// findPairsIn finds the documents of both (which hold both stems of p, in
-// order) where the second stem follows the first.
-func findPairsIn(ctx context.Context, r bindex.IndexReader, p pairClause, both []bindex.IndexInternalID) ([]pairHit, error) {
+// findPairsIn finds the documents of both (which hold both stems of p),
+// the first limit of them when limit is not negative, where the second
+// stem follows the first.
+func findPairsIn(ctx context.Context, r bindex.IndexReader, p pairClause, both *roaring.Bitmap, limit int) ([]pairHit, error) {
 	first, err := r.TermFieldReader(ctx, []byte(p.First), p.Field, true, true, true)
 	if err != nil {
 		return nil, err
@@ -195,7 +213,9 @@ func findPairsIn(ctx context.Context, r bindex.IndexReader, p pairClause, both [
 	defer second.Close()
 	var hits []pairHit
 	var fd, sd bindex.TermFieldDoc
-	for _, id := range both {
+	it := both.Iterator()
+	for n := 0; it.HasNext() && n != limit; n++ {
+		id := docID(uint64(it.Next()))
 		a, err := first.Advance(id, fd.Reset())
 		if err != nil || a == nil {
 			return hits, err
@@ -222,48 +242,26 @@ func findPairsIn(ctx context.Context, r bindex.IndexReader, p pairClause, both [
 // MRR@10 (0.7065 -> 0.7049); 0.05 and 0.02 lost 0.009 and 0.013.
 const pairMaxShare = 0.1
 
-// pairDocs returns the documents holding both stems of p, in order.
-func pairDocs(ctx context.Context, r bindex.IndexReader, p pairClause) ([]bindex.IndexInternalID, error) {
-	x, err := r.TermFieldReader(ctx, []byte(p.First), p.Field, false, false, false)
+// pairDocs returns the documents holding both stems of p: an AND of
+// their bitmaps (termDocs), or nil when both stems are common (see
+// pairMaxShare).
+func pairDocs(ctx context.Context, r bindex.IndexReader, p pairClause) (*roaring.Bitmap, error) {
+	x, err := termDocs(ctx, r, p.Field, p.First)
 	if err != nil {
 		return nil, err
 	}
-	defer x.Close()
-	y, err := r.TermFieldReader(ctx, []byte(p.Second), p.Field, false, false, false)
+	y, err := termDocs(ctx, r, p.Field, p.Second)
 	if err != nil {
 		return nil, err
 	}
-	defer y.Close()
-	if x.Count() == 0 || y.Count() == 0 {
+	rarer := min(x.GetCardinality(), y.GetCardinality())
+	if rarer == 0 {
 		return nil, nil
 	}
-	if y.Count() < x.Count() {
-		x, y = y, x // drive from the rarer stem
-	}
-	if n, err := r.DocCount(); err == nil && float64(x.Count()) > pairMaxShare*float64(n) {
+	if n, err := r.DocCount(); err == nil && float64(rarer) > pairMaxShare*float64(n) {
 		return nil, nil // both stems are common: see pairMaxShare
 	}
-	// Never Advance a reader to or before its current document: scorch
-	// then reopens the postings from the start (most of pairDocs' time in
-	// the 70k profile before this was guarded).
-	var both []bindex.IndexInternalID
-	var xd, yd bindex.TermFieldDoc
-	var b *bindex.TermFieldDoc
-	a, err := x.Next(xd.Reset())
-	for err == nil && a != nil {
-		if b == nil || docNum(b.ID) < docNum(a.ID) {
-			if b, err = y.Advance(a.ID, yd.Reset()); err != nil || b == nil {
-				break
-			}
-		}
-		if b.ID.Equals(a.ID) {
-			both = append(both, append(bindex.IndexInternalID(nil), a.ID...))
-			a, err = x.Next(xd.Reset())
-			continue
-		}
-		a, err = x.Advance(b.ID, xd.Reset()) // x is before b
-	}
-	return both, err
+	return roaring.And(x, y), nil
 }
 
 // follows counts the occurrences of the first stem that the second
@@ -295,6 +293,9 @@ type bm25Searcher struct {
 	avgLen      float64
 	explain     bool
 
+	bounded bool    // max is known (a pair's)
+	max     float64 // the highest score of any of its documents, when bounded
+
 	done  bool    // no more postings
 	doc   uint64  // the current document
 	score float64 // its score
@@ -321,20 +322,29 @@ func (s *bm25Searcher) load(tm *bindex.TermFieldDoc) {
 // set makes doc, with freq and norm, the current document.
 func (s *bm25Searcher) set(doc, freq uint64, norm float64) {
 	s.doc = doc
-	tf := float64(freq)
-	dl := 1.0
-	if norm > 0 {
-		dl = 1 / (norm * norm)
-	}
-	lenNorm := s.k1 * (1 - s.b + s.b*dl/s.avgLen)
-	s.score = s.weight * tf * (s.k1 + 1) / (tf + lenNorm)
+	s.score = s.scoreOf(freq, norm)
 	if s.explain {
+		dl := 1.0
+		if norm > 0 {
+			dl = 1 / (norm * norm)
+		}
 		s.expl = &search.Explanation{
 			Value: s.score,
 			Message: fmt.Sprintf("bm25(%s:%s) = weight %.3f (idf %.3f) * tf %d * (k1+1) / (tf + k1*(1-b+b*dl %.0f/avgdl %.1f))",
 				s.field, s.term, s.weight, s.idf, freq, dl, s.avgLen),
 		}
 	}
+}
+
+// scoreOf is the score of a posting with freq and norm.
+func (s *bm25Searcher) scoreOf(freq uint64, norm float64) float64 {
+	tf := float64(freq)
+	dl := 1.0
+	if norm > 0 {
+		dl = 1 / (norm * norm)
+	}
+	lenNorm := s.k1 * (1 - s.b + s.b*dl/s.avgLen)
+	return s.weight * tf * (s.k1 + 1) / (tf + lenNorm)
 }
 
 // nextPair moves to the first pair hit at or after doc.
@@ -392,6 +402,7 @@ type sumSearcher struct {
 	initialized bool
 	seen        []bool
 	prune       *pruner       // nextTop's state (prune.go); nil for Next
+	posts       *postCache    // decoded postings for boundTop, or nil
 	rescore     []rescorePair // pairs searchTop adds to the window (rescore.go)
 }
 

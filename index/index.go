@@ -32,6 +32,8 @@ type Index struct {
 	wire     wireState    // wire copies of the batches being written (dedup.go)
 	sugg     suggestState // the vocabulary of Suggest and DidYouMean (suggest.go)
 	synonyms *synonyms    // query-time alternatives
+	pairHits *pairCache   // pairs' documents per segment (paircache.go)
+	postings *postCache   // terms' postings decoded per segment (postcache.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -96,7 +98,7 @@ func createAt(path string, o Options) (*Index, error) {
 }
 
 func newIndex(b bleve.Index) (*Index, error) {
-	ix := &Index{bleve: b, stats: fieldStats{Tokens: map[string]int64{}}, sugg: newSuggestState(), synonyms: defaultSynonyms()}
+	ix := &Index{bleve: b, stats: fieldStats{Tokens: map[string]int64{}}, sugg: newSuggestState(), synonyms: defaultSynonyms(), pairHits: newPairCache(), postings: newPostCache()}
 	m := b.Mapping()
 	ix.stem = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldTitle))
 	ix.exact = m.AnalyzerNamed(m.AnalyzerNameForPath(fieldExact))

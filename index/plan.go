@@ -82,7 +82,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 	r := req.ranking()
 	p := &plan{match: termMatcher{stems: map[string]bool{}, exact: map[string]bool{}}}
 	groups := ix.synonyms.expand(pq.Groups)
-	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, CoordExp: r.Coord, AvgLen: ix.avgLengths(), Window: r.Window}
+	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, CoordExp: r.Coord, AvgLen: ix.avgLengths(), Window: r.Window, PairHits: ix.pairHits, Postings: ix.postings}
 	if req.Recency > 0 {
 		now := req.Now
 		if now.IsZero() {

@@ -44,8 +44,15 @@ import (
 // different orders).
 const pruneMargin = 1e-9
 
-// bound is an upper bound of the child's score on any document.
-func (c *bm25Searcher) bound() float64 { return c.weight * (c.k1 + 1) }
+// bound is an upper bound of the child's score on any document: for a
+// pair, whose documents findPairs read, the highest score among them;
+// for a term, what BM25 saturates to.
+func (c *bm25Searcher) bound() float64 {
+	if c.bounded {
+		return c.max
+	}
+	return c.weight * (c.k1 + 1)
+}
 
 // count is the number of documents the child can match.
 func (c *bm25Searcher) count() uint64 {

@@ -54,10 +54,10 @@ func TestPruningIsExact(t *testing.T) {
 		everywhere.Window = 0
 		req.Ranking = &everywhere
 		want := runWith(t, ix, req, true, false)
-		for _, pr := range []bool{false, true} {
-			got := runWith(t, ix, req, false, pr)
+		for _, m := range pruneModes {
+			got := runMode(t, ix, req, m)
 			if got != want {
-				t.Fatalf("%+v (pruning %v):\n got %s\nwant %s", req, pr, got, want)
+				t.Fatalf("%+v (%s):\n got %s\nwant %s", req, m.name, got, want)
 			}
 		}
 		// With a window smaller than the hits (bleve's collector has
@@ -65,8 +65,11 @@ func TestPruningIsExact(t *testing.T) {
 		r := DefaultRanking
 		r.Window = 1 + windows.IntN(4)
 		req.Ranking = &r
-		if got, want := runWith(t, ix, req, false, true), runWith(t, ix, req, false, false); got != want {
-			t.Fatalf("%+v, window %d:\n pruned %s\nwithout %s", req, r.Window, got, want)
+		want = runWith(t, ix, req, false, false)
+		for _, m := range pruneModes[1:] {
+			if got := runMode(t, ix, req, m); got != want {
+				t.Fatalf("%+v, window %d (%s):\n pruned %s\nwithout %s", req, r.Window, m.name, got, want)
+			}
 		}
 	}
 }
@@ -154,6 +157,22 @@ func TestTotalLimit(t *testing.T) {
 	if eq == 0 || gte == 0 {
 		t.Fatalf("%d queries under the limit, %d over: want both", eq, gte)
 	}
+}
+
+// pruneModes are the ways searchTop can find the top k: every match
+// scored, MaxScore (prune.go), per-document bounds (ubound.go).
+type pruneMode struct {
+	name         string
+	prune, bound bool
+}
+
+var pruneModes = []pruneMode{{"no pruning", false, false}, {"MaxScore", true, false}, {"bounds", true, true}}
+
+func runMode(t *testing.T, ix *Index, req Request, m pruneMode) string {
+	t.Helper()
+	boundSearch = m.bound
+	defer func() { boundSearch = true }()
+	return runWith(t, ix, req, false, m.prune)
 }
 
 func runWith(t *testing.T, ix *Index, req Request, withBleve, prune bool) string {
@@ -339,5 +358,86 @@ func TestRescoreWindow(t *testing.T) {
 	}
 	if rescored == 0 {
 		t.Fatal("no query had a pair in its window: the test checks nothing")
+	}
+}
+
+// TestBoundSearchAcrossWrites checks the per-document bounds search and
+// its caches of decoded postings and pair hits (kept per segment) on an
+// index of several segments, before and after deletions and updates: the
+// hits must stay those of the exhaustive search, with no deleted or stale
+// article among them.
+func TestBoundSearchAcrossWrites(t *testing.T) {
+	ix, err := Create(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var lines [][]byte
+	var ids, titles []string
+	for line := range bytes.Lines(samples.Articles) {
+		var a struct{ ID, Title string }
+		if json.Unmarshal(line, &a) == nil && a.ID != "" {
+			lines = append(lines, line)
+			ids = append(ids, a.ID)
+			titles = append(titles, a.Title)
+		}
+	}
+	var st IngestStats
+	if err := ix.Ingest(context.Background(), bytes.NewReader(bytes.Join(lines, nil)), "articles.jsonl", IngestOptions{BatchSize: 4}, &st); err != nil {
+		t.Fatal(err)
+	}
+	words := sampleWords(t)
+	rng := rand.New(rand.NewPCG(7, 3))
+	var queries []string
+	for range 40 {
+		var qs []string
+		for range 1 + rng.IntN(6) {
+			qs = append(qs, words[rng.IntN(len(words))])
+		}
+		if rng.IntN(2) == 0 { // two words of a title to be deleted or changed, as a phrase: its pair is a clause of its own
+			title := strings.Fields(titles[rng.IntN(len(titles)/2)])
+			if i := rng.IntN(len(title)); i+1 < len(title) {
+				qs = append(qs, `"`+title[i]+" "+title[i+1]+`"`)
+			}
+		}
+		queries = append(queries, strings.Join(qs, " "))
+	}
+	check := func(stage string) {
+		t.Helper()
+		for _, q := range queries {
+			req := Request{Query: q, Size: 10, NoSuggest: true, NoCollapse: true, ExactTotal: true}
+			want := runMode(t, ix, req, pruneModes[0])
+			if got := runMode(t, ix, req, pruneModes[2]); got != want {
+				t.Fatalf("%s, %q:\n bounds %s\n   want %s", stage, q, got, want)
+			}
+		}
+	}
+	check("first load")
+	// Delete a quarter of the articles and rewrite another quarter (the
+	// old versions stay in their segments, masked).
+	if _, err := ix.Delete(ids[:len(ids)/4]); err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Join(lines[len(lines)/4:len(lines)/2], nil)
+	changed = bytes.ReplaceAll(changed, []byte(`"title":"`), []byte(`"title":"تحديث `))
+	if err := ix.Ingest(context.Background(), bytes.NewReader(changed), "changed.jsonl", IngestOptions{BatchSize: 4}, &st); err != nil {
+		t.Fatal(err)
+	}
+	check("after deletions and updates")
+	for _, q := range queries {
+		res, err := ix.Search(context.Background(), Request{Query: q, Size: 50, NoSuggest: true, NoCollapse: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, h := range res.Hits {
+			if slices.Contains(ids[:len(ids)/4], h.ID) {
+				t.Fatalf("%q: deleted article %s found", q, h.ID)
+			}
+			if seen[h.ID] {
+				t.Fatalf("%q: article %s found twice (its old version too)", q, h.ID)
+			}
+			seen[h.ID] = true
+		}
 	}
 }

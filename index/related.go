@@ -254,7 +254,7 @@ func distinctive(term string) bool {
 // relatedQuery is the weighted sum of BM25 scores of the terms.
 func (ix *Index) relatedQuery(terms []relatedTerm) *scoreQuery {
 	r := DefaultRanking
-	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, AvgLen: ix.avgLengths(), NGroups: len(terms), CoordExp: relatedCoord}
+	q := &scoreQuery{Params: bm25Params{K1: r.K1, B: r.B}, AvgLen: ix.avgLengths(), NGroups: len(terms), CoordExp: relatedCoord, PairHits: ix.pairHits, Postings: ix.postings}
 	top := 0.0
 	for _, t := range terms {
 		top = max(top, t.weight)

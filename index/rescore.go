@@ -28,6 +28,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/RoaringBitmap/roaring/v2"
 	"math"
 	"slices"
 
@@ -70,20 +71,21 @@ const pairSample = 64
 // unchanged); the intersection count alone lost 0.0034 on news-headlines,
 // the sum of the two stems' idfs (Lucene's phrase idf) 0.0048
 // (docs/relevance.md).
-func typedPairIDF(ctx context.Context, r bindex.IndexReader, p pairClause, n uint64) (idf float64, both []bindex.IndexInternalID, ok bool, err error) {
+func typedPairIDF(ctx context.Context, r bindex.IndexReader, p pairClause, n uint64) (idf float64, both *roaring.Bitmap, ok bool, err error) {
 	both, err = pairDocs(ctx, r, p)
-	if err != nil || len(both) == 0 {
+	if err != nil || both == nil || both.IsEmpty() {
 		return 0, nil, false, err
 	}
-	m := min(len(both), pairSample)
-	hits, err := findPairsIn(ctx, r, p, both[:m])
+	all := int(both.GetCardinality())
+	m := min(all, pairSample)
+	hits, err := findPairsIn(ctx, r, p, both, m)
 	if err != nil {
 		return 0, nil, false, err
 	}
-	if len(hits) == 0 && m == len(both) {
+	if len(hits) == 0 && m == all {
 		return 0, nil, false, nil
 	}
-	df := max(1, float64(len(both))*float64(len(hits))/float64(m))
+	df := max(1, float64(all)*float64(len(hits))/float64(m))
 	return bm25IDF(float64(n), df), both, true, nil
 }
 

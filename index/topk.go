@@ -230,8 +230,24 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 		}
 		return rest.theta()
 	}
+	take := func(doc uint64, score float64, parts scoreParts) {
+		h := topHit{doc: doc, score: score, parts: parts}
+		if win != nil && win != rest {
+			win.add(h)
+		}
+		if after != nil && (score > after.score || score == after.score && idOf(doc) <= after.id) {
+			return
+		}
+		rest.add(h)
+	}
 	var total uint64
-	for n := 0; ; n++ {
+	bounded := false // boundTop saw every match
+	if prune && boundSearch {
+		if total, bounded, err = s.boundTop(ctx, r, accept, rest.k, theta, take); err != nil {
+			return nil, 0, false, err
+		}
+	}
+	for n := 0; !bounded; n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return nil, 0, false, ctx.Err()
 		}
@@ -247,17 +263,10 @@ func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.Docume
 			break
 		}
 		total++
-		h := topHit{doc: doc, score: score, parts: s.prune.last}
-		if win != nil && win != rest {
-			win.add(h)
-		}
-		if after != nil && (score > after.score || score == after.score && idOf(doc) <= after.id) {
-			continue
-		}
-		rest.add(h)
+		take(doc, score, s.prune.last)
 	}
 	switch {
-	case !prune || tr.noTotal || math.IsInf(theta(), -1):
+	case !prune || bounded || tr.noTotal || math.IsInf(theta(), -1):
 		// every match was seen
 	case tr.totalLimit > 0 && total >= tr.totalLimit:
 		// seen enough: no need to count
