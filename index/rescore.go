@@ -123,7 +123,8 @@ func (p *postingsAt) at(doc uint64) (*bindex.TermFieldDoc, error) {
 
 // rescore adds the pairs' scores to the window's documents and sets their
 // scores: for each pair in the query's order (the order collect sums
-// them), the positions of its two stems are read for the window only.
+// them), the positions of its two stems are read for the window only,
+// each stem once (a middle word is in two pairs).
 func rescore(ctx context.Context, r bindex.IndexReader, s *sumSearcher, win []topHit) error {
 	pairs := s.rescore
 	byDoc := make([]int, len(win))
@@ -131,9 +132,34 @@ func rescore(ctx context.Context, r bindex.IndexReader, s *sumSearcher, win []to
 		byDoc[i] = i
 	}
 	slices.SortFunc(byDoc, func(a, b int) int { return cmp.Compare(win[a].doc, win[b].doc) })
+	stems := map[[2]string]*stemInWindow{}
+	stem := func(field, term string) (*stemInWindow, error) {
+		key := [2]string{field, term}
+		if st, ok := stems[key]; ok {
+			return st, nil
+		}
+		st, err := readStemInWindow(ctx, r, field, term, win, byDoc)
+		stems[key] = st
+		return st, err
+	}
 	for _, p := range pairs {
-		if err := rescorePairOf(ctx, r, p, win, byDoc); err != nil {
+		first, err := stem(p.scorer.field, p.first)
+		if err != nil {
 			return err
+		}
+		second, err := stem(p.scorer.field, p.second)
+		if err != nil {
+			return err
+		}
+		for i := range win {
+			a, b := first.vectors[i], second.vectors[i]
+			if a == nil || b == nil {
+				continue
+			}
+			if n := follows(a, b); n > 0 {
+				p.scorer.set(win[i].doc, n, first.norms[i])
+				win[i].parts.sum += p.scorer.score
+			}
 		}
 	}
 	for i := range win {
@@ -142,40 +168,40 @@ func rescore(ctx context.Context, r bindex.IndexReader, s *sumSearcher, win []to
 	return nil
 }
 
-// rescorePairOf adds one pair's score to the window's documents, read in
-// document order (byDoc).
-func rescorePairOf(ctx context.Context, r bindex.IndexReader, p rescorePair, win []topHit, byDoc []int) error {
-	var stems [2]postingsAt
-	for i, term := range []string{p.first, p.second} {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), p.scorer.field, true, true, true)
-		if err != nil {
-			return err
-		}
-		defer tfr.Close()
-		stems[i].reader = tfr
+// stemInWindow is one stem's positions and norm in each of the window's
+// documents (nil positions where it is absent).
+type stemInWindow struct {
+	vectors [][]*bindex.TermFieldVector
+	norms   []float64
+}
+
+// readStemInWindow reads a stem's postings at the window's documents, in
+// document order (byDoc), copying what the reader reuses.
+func readStemInWindow(ctx context.Context, r bindex.IndexReader, field, term string, win []topHit, byDoc []int) (*stemInWindow, error) {
+	st := &stemInWindow{vectors: make([][]*bindex.TermFieldVector, len(win)), norms: make([]float64, len(win))}
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, true)
+	if err != nil {
+		return st, err
 	}
+	defer tfr.Close()
+	at := postingsAt{reader: tfr}
 	for _, i := range byDoc {
-		doc := win[i].doc
-		a, err := stems[0].at(doc)
+		tm, err := at.at(win[i].doc)
 		if err != nil {
-			return err
+			return st, err
 		}
-		if a == nil {
+		if tm == nil {
 			continue
 		}
-		b, err := stems[1].at(doc)
-		if err != nil {
-			return err
+		vs := make([]*bindex.TermFieldVector, len(tm.Vectors))
+		for j, v := range tm.Vectors {
+			c := *v
+			c.ArrayPositions = slices.Clone(v.ArrayPositions)
+			vs[j] = &c
 		}
-		if b == nil {
-			continue
-		}
-		if n := follows(a.Vectors, b.Vectors); n > 0 {
-			p.scorer.set(doc, n, a.Norm)
-			win[i].parts.sum += p.scorer.score
-		}
+		st.vectors[i], st.norms[i] = vs, tm.Norm
 	}
-	return nil
+	return st, nil
 }
 
 // explainDocs returns the explanations of docs: for those rescored, the
