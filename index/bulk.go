@@ -74,8 +74,9 @@ type bulkLine struct {
 	fail   error // a mapping error, which stops the build
 	art    Article
 	doc    *document.Document
-	lens   [4]int64 // analyzed lengths of rankedFields
-	bands  []uint64 // LSH band hashes; nil when too short to group
+	lens   [4]int64       // analyzed lengths of rankedFields
+	bands  []uint64       // LSH band hashes; nil when too short to group
+	lsh    document.Field // their terms, analyzed (bandField); nil with them
 	sig    packed
 }
 
@@ -216,6 +217,7 @@ func prepareLine(m mapping.IndexMapping, l *bulkLine, maxLine int) {
 	if sh := shingleHashesOf(words); len(sh) > 0 {
 		sig := minHash(sh)
 		l.bands, l.sig = sig.bandHashes(), sig.pack(len(sh))
+		l.lsh = bandField(bandTermsOf(l.bands))
 	}
 }
 
@@ -441,10 +443,8 @@ func (s *bulkSequencer) take(lines []bulkLine) error {
 		w := &wireInfo{id: id, key: id, sig: l.sig}
 		if l.bands != nil {
 			w.key = s.lsh.assign(w, l.bands)
-			w.bands = bandTermsOf(l.bands)
 		}
-		w.addTo(l.doc) // keyword fields, analyzed by the segment worker
-		w.bands = nil  // the table keeps what it needs
+		w.addTo(l.doc, l.lsh) // the group key is analyzed by the segment worker
 		if err := s.sink.add(l.doc); err != nil {
 			return fmt.Errorf("article %s: %w", id, err)
 		}

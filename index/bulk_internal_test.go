@@ -281,3 +281,42 @@ func tfString(tf *bindex.TokenFreq) string {
 	}
 	return s
 }
+
+// TestBandField: the band terms as one analyzed field give zap the same
+// frequencies and length as the one-term fields a live batch analyzes.
+func TestBandField(t *testing.T) {
+	for _, a := range AllWireFixtures() {
+		terms, sig := wireSignature(a)
+		if terms == nil {
+			continue
+		}
+		want, got := document.NewDocument(a.ID), document.NewDocument(a.ID)
+		(&wireInfo{id: a.ID, key: a.ID, bands: terms, sig: sig}).addTo(want, nil)
+		(&wireInfo{id: a.ID, key: a.ID, sig: sig}).addTo(got, bandField(terms))
+		wantLen, gotLen := 0, 0
+		for _, f := range want.Fields {
+			if f.Name() == fieldLSH {
+				f.Analyze()
+				wantLen += f.AnalyzedLength()
+			}
+		}
+		for _, f := range got.Fields {
+			if f.Name() == fieldLSH {
+				gotLen += f.AnalyzedLength()
+			}
+		}
+		if gotLen != wantLen || wantLen != wireBands {
+			t.Errorf("%s: length %d, want %d (%d bands)", a.ID, gotLen, wantLen, wireBands)
+		}
+		for _, d := range []*document.Document{want, got} {
+			for _, f := range d.Fields {
+				if f.Name() != fieldLSH {
+					f.Analyze()
+				}
+			}
+		}
+		if g, w := zapFrequencies(got), zapFrequencies(want); !reflect.DeepEqual(g, w) {
+			t.Errorf("%s: one field %v\nfields %v", a.ID, g[fieldLSH], w[fieldLSH])
+		}
+	}
+}
