@@ -319,6 +319,15 @@ func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) 
 			body = f.Value() // the last of title, summary and body
 		}
 	}
+	// The first value's map is made to hold the terms of all the values
+	// (at most their tokens), instead of growing as the later values add
+	// theirs: its rehashes were most of the cost of filling it.
+	tokens := map[string]int{} // by field name
+	for _, f := range doc.Fields {
+		if f.Options().IsIndexed() {
+			tokens[f.Name()] += len(texts.tokensFor(f, body))
+		}
+	}
 	first := map[string]index.TokenFrequencies{} // by field name
 	for i, f := range doc.Fields {
 		if !f.Options().IsIndexed() {
@@ -332,7 +341,7 @@ func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) 
 			if prev != nil {
 				addTokenFrequencies(prev, ts, f.ArrayPositions(), f.Options())
 			} else {
-				freqs = make(index.TokenFrequencies, len(ts))
+				freqs = make(index.TokenFrequencies, tokens[f.Name()])
 				addTokenFrequencies(freqs, ts, f.ArrayPositions(), f.Options())
 			}
 		} else {
