@@ -46,11 +46,15 @@ func TestBuildWireAndStats(t *testing.T) {
 	path := writeArticles(t, fixtures(order...))
 	dir := filepath.Join(t.TempDir(), "ix")
 	var st IngestStats
+	// Segments of 2 articles: the build ends with bulkFinalSegments
+	// segments, which the later live writes and the reopening must handle.
+	defer func(d int) { bulkSegmentDocs = d }(bulkSegmentDocs)
+	bulkSegmentDocs = 2
 	ix, err := BuildFiles(context.Background(), dir, []string{path}, IngestOptions{}, &st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	defer func() { ix.Close() }()
 	if st.Added != len(order) || st.Building != 0 {
 		t.Errorf("added %d, building %d; want %d and 0", st.Added, st.Building, len(order))
 	}
@@ -79,6 +83,22 @@ func TestBuildWireAndStats(t *testing.T) {
 	}
 	if got := groupKey(t, ix, "w-late"); got != "w-agency" {
 		t.Errorf("an article written after the build has group key %q, want w-agency", got)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.Count(); err != nil || int(n) != len(order)+2 {
+		t.Errorf("reopened: %d articles, %v; want %d", n, err, len(order)+2)
+	}
+	late.ID = "w-later"
+	if err := ix.Add([]Article{late}); err != nil {
+		t.Fatal(err)
+	}
+	if got := groupKey(t, ix, "w-later"); got != "w-agency" {
+		t.Errorf("an article written after reopening has group key %q, want w-agency", got)
 	}
 }
 
@@ -188,11 +208,21 @@ func TestBuildParallelSegments(t *testing.T) {
 		t.Helper()
 		defer func(d, m int) { bulkSegmentDocs, bulkMergeMax = d, m }(bulkSegmentDocs, bulkMergeMax)
 		bulkSegmentDocs, bulkMergeMax = segDocs, mergeMax
-		ix, err := BuildFiles(context.Background(), filepath.Join(t.TempDir(), "ix"), []string{path}, IngestOptions{}, &IngestStats{})
+		dir := filepath.Join(t.TempDir(), "ix")
+		ix, err := BuildFiles(context.Background(), dir, []string{path}, IngestOptions{}, &IngestStats{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { ix.Close() })
+		// Segments of 1000 are one segment; segments of 4 end as
+		// bulkFinalSegments segments, merged bulkMergeMax at a time.
+		want := 1
+		if segDocs == 4 {
+			want = bulkFinalSegments
+		}
+		if zaps, err := filepath.Glob(filepath.Join(dir, "store", "*.zap")); err != nil || len(zaps) != want {
+			t.Errorf("segments of %d: %v, %v; want %d segments", segDocs, zaps, err, want)
+		}
 		return ix
 	}
 	one, many := build(1000, 100), build(4, 3)
@@ -280,4 +310,43 @@ func tfString(tf *bindex.TokenFreq) string {
 		s += fmt.Sprintf(" %+v", *l)
 	}
 	return s
+}
+
+// TestBandField: the band terms as one analyzed field give zap the same
+// frequencies and length as the one-term fields a live batch analyzes.
+func TestBandField(t *testing.T) {
+	for _, a := range AllWireFixtures() {
+		terms, sig := wireSignature(a)
+		if terms == nil {
+			continue
+		}
+		want, got := document.NewDocument(a.ID), document.NewDocument(a.ID)
+		(&wireInfo{id: a.ID, key: a.ID, bands: terms, sig: sig}).addTo(want, nil)
+		(&wireInfo{id: a.ID, key: a.ID, sig: sig}).addTo(got, bandField(terms))
+		wantLen, gotLen := 0, 0
+		for _, f := range want.Fields {
+			if f.Name() == fieldLSH {
+				f.Analyze()
+				wantLen += f.AnalyzedLength()
+			}
+		}
+		for _, f := range got.Fields {
+			if f.Name() == fieldLSH {
+				gotLen += f.AnalyzedLength()
+			}
+		}
+		if gotLen != wantLen || wantLen != wireBands {
+			t.Errorf("%s: length %d, want %d (%d bands)", a.ID, gotLen, wantLen, wireBands)
+		}
+		for _, d := range []*document.Document{want, got} {
+			for _, f := range d.Fields {
+				if f.Name() != fieldLSH {
+					f.Analyze()
+				}
+			}
+		}
+		if g, w := zapFrequencies(got), zapFrequencies(want); !reflect.DeepEqual(g, w) {
+			t.Errorf("%s: one field %v\nfields %v", a.ID, g[fieldLSH], w[fieldLSH])
+		}
+	}
 }

@@ -8,28 +8,37 @@ package index
 // core) analyze what is left to analyze and write a zap segment each, in
 // parallel. At the end the segments are merged in input order, as the
 // Builder merges them, so the documents keep the numbers a Builder gives
-// them and the index is the same.
+// them and the index is the same; but into bulkFinalSegments segments,
+// each the merge of a run of consecutive segments, merged at the same
+// time on as many cores, instead of one segment merged on one core.
 //
-// Scorch exports no way to write the root.bolt that makes one segment an
+// Scorch exports no way to write the root.bolt that makes segments an
 // index, but the one its Builder writes for a single segment names the
 // segment's file and nothing of its contents (segment type and version,
 // the internal values, the file name; no count, size or checksum). So a
 // Builder builds a one-document index with the same internal values and
-// segment plugin, and the merged segment takes the place of its segment
-// file, under the same name. TestBuildParallelSegments checks that the
-// result opens as an ordinary scorch index with every document.
+// segment plugin, and the first merged segment takes the place of its
+// segment file, under the same name; the others are added to its
+// snapshot as copies of that segment's entry naming their files
+// (addSegments). TestBuildParallelSegments checks that the result opens
+// as an ordinary scorch index with every document and searches as a
+// one-segment build does; TestBuildWireAndStats writes into such an index
+// and reopens it.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/util"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	zap "github.com/blevesearch/zapx/v17"
@@ -168,13 +177,38 @@ func (s *segmentSink) abort() {
 	s.wg.Wait()
 }
 
+// mergeParts merges the segments at paths, in order, into parts segments
+// at most (bulkFinalSegments), each the merge of a run of consecutive
+// ones, merged at the same time, and returns their paths in order. A
+// scorch index numbers its documents across its segments in their order,
+// so the documents keep the numbers one merged segment would give them.
+func mergeParts(paths []string, dir string, mergeMax, parts int) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no segment to merge")
+	}
+	parts = max(1, min(parts, len(paths)))
+	out := make([]string, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		run := slices.Clone(paths[i*len(paths)/parts : (i+1)*len(paths)/parts]) // mergeSegments appends to it
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = mergeSegments(run, dir, fmt.Sprintf("merged-%d", i), mergeMax)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
 // mergeSegments merges the segments at paths, in order and mergeMax at a
-// time as the Builder does, into one segment in dir, and returns its path.
-// It removes the segments it merged.
-func mergeSegments(paths []string, dir string, mergeMax int) (string, error) {
+// time as the Builder does, into one segment in dir named after name, and
+// returns its path. It removes the segments it merged.
+func mergeSegments(paths []string, dir, name string, mergeMax int) (string, error) {
 	for n := 0; len(paths) > 1; n++ {
 		k := min(mergeMax, len(paths))
-		merged := filepath.Join(dir, fmt.Sprintf("merged-%d.zap", n))
+		merged := filepath.Join(dir, fmt.Sprintf("%s-%d.zap", name, n))
 		if err := mergeFiles(paths[:k], merged); err != nil {
 			return "", err
 		}
@@ -214,9 +248,11 @@ func mergeFiles(paths []string, to string) (err error) {
 }
 
 // writeStore makes store (a directory that must not exist) a scorch store
-// holding the segment at seg (moved there) with the internal values, as a
-// Builder that wrote that segment would (see the top of this file).
-func writeStore(store, staging, seg string, internal map[string][]byte) error {
+// holding the segments at segs (moved there), in order, with the internal
+// values, as a Builder that wrote the first segment would (see the top of
+// this file), with the others added to the snapshot its root.bolt holds
+// (addSegments).
+func writeStore(store, staging string, segs []string, internal map[string][]byte) error {
 	b, err := scorch.NewBuilder(map[string]interface{}{
 		"path":                store,
 		"buildPathPrefix":     staging,
@@ -234,6 +270,91 @@ func writeStore(store, staging, seg string, internal map[string][]byte) error {
 		return err
 	}
 	// The Builder names a single segment as scorch names the segment of
-	// an index's first batch (epoch 2).
-	return os.Rename(seg, filepath.Join(store, "000000000002.zap"))
+	// an index's first batch (epoch 2); the others take the next names.
+	var names []string
+	for i, seg := range segs {
+		name := fmt.Sprintf("%012x.zap", 2+i)
+		if err := os.Rename(seg, filepath.Join(store, name)); err != nil {
+			return err
+		}
+		if i > 0 {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return addSegments(filepath.Join(store, "root.bolt"), names)
+}
+
+// addSegments adds segment files to the one snapshot of a root.bolt that
+// a Builder wrote, after its segment: each a copy of that segment's bucket
+// (a path and nothing else a Builder writes: no deletions, no statistics)
+// naming another file, under the next segment id. Scorch opens the
+// segments in the order of their ids, numbering the documents across them
+// in that order, and names its own next segments after the highest file
+// name in the store.
+func addSegments(rootBolt string, names []string) error {
+	db, err := util.OpenBolt(rootBolt, 0o600, nil)
+	if err != nil {
+		return err
+	}
+	err = db.Update(func(tx *util.BoltTxImpl) error {
+		snaps := tx.Bucket(util.BoltSnapshotsBucket)
+		if snaps == nil {
+			return errors.New("no snapshots")
+		}
+		var snapKeys [][]byte
+		if err := snaps.Bucket.ForEach(func(k, _ []byte) error {
+			snapKeys = append(snapKeys, slices.Clone(k))
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(snapKeys) != 1 {
+			return fmt.Errorf("%d snapshots, want the Builder's one", len(snapKeys))
+		}
+		snap := snaps.GetBucket(snapKeys[0])
+		var segKeys [][]byte
+		if err := snap.Bucket.ForEach(func(k, _ []byte) error {
+			if k[0] != util.BoltInternalKey[0] && k[0] != util.BoltMetaDataKey[0] {
+				segKeys = append(segKeys, slices.Clone(k))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		// The Builder's segment has id 0, a one-byte key in scorch's
+		// ascending varint encoding, as are the next small ids.
+		if len(segKeys) != 1 || len(segKeys[0]) != 1 {
+			return fmt.Errorf("segment keys %x, want the Builder's one", segKeys)
+		}
+		var keys, vals [][]byte // the first segment's, copied out of the transaction's pages
+		if err := snap.GetBucket(segKeys[0]).Bucket.ForEach(func(k, v []byte) error {
+			keys, vals = append(keys, slices.Clone(k)), append(vals, slices.Clone(v))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for i, name := range names {
+			seg, err := snap.Bucket.CreateBucket([]byte{segKeys[0][0] + byte(i+1)})
+			if err != nil {
+				return err
+			}
+			for j, k := range keys {
+				v := vals[j]
+				if bytes.Equal(k, util.BoltPathKey) {
+					v = []byte(name)
+				}
+				if err := seg.Put(k, v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -286,15 +286,45 @@ type wireInfo struct {
 	sig   packed
 }
 
-// addTo adds the wire fields to the article's bleve document.
-func (w *wireInfo) addTo(doc *document.Document) {
+// addTo adds the wire fields to the article's bleve document: the band
+// terms as one field per band, or, when bands is not nil, as that one
+// field already analyzed (bandField; w.bands is then unused).
+func (w *wireInfo) addTo(doc *document.Document, bands document.Field) {
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldWire, nil, []byte(w.key), bindex.IndexField|bindex.StoreField))
-	for i, b := range w.bands {
-		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLSH, []uint64{uint64(i)}, []byte(b), bindex.IndexField))
+	if bands != nil {
+		doc.AddField(bands)
+	} else {
+		for i, b := range w.bands {
+			doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLSH, []uint64{uint64(i)}, []byte(b), bindex.IndexField))
+		}
 	}
 	if w.sig != nil {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldMinHash, nil, w.sig, bindex.StoreField))
 	}
+}
+
+// bandField is what zap indexes of the band fields that addTo adds for
+// terms, as one field already analyzed: each term once with its count (two
+// bands never share a term, the band number being hashed in), no
+// locations (the fields keep no term vectors), and the fields' summed
+// length, one per band, which zap turns into the norm. A bulk build makes
+// it in its workers (bulk.go) instead of analyzing wireBands one-term
+// fields in the segment workers and merging their frequencies there, a
+// map per band per article. TestBandField checks it against the fields.
+func bandField(terms []string) document.Field {
+	tfs := make(bindex.TokenFrequencies, len(terms))
+	slab := make([]bindex.TokenFreq, len(terms))
+	for i, t := range terms {
+		tf := tfs[t]
+		if tf == nil {
+			slab[i].Term = []byte(t)
+			tf = &slab[i]
+			tfs[t] = tf
+		}
+		tf.SetFrequency(tf.Frequency() + 1)
+	}
+	f := document.NewTextFieldWithIndexingOptions(fieldLSH, nil, nil, bindex.IndexField)
+	return analyzedField{Field: f, length: len(terms), freqs: tfs}
 }
 
 // wireState holds the articles of the batches being written, which a

@@ -271,7 +271,7 @@ func (ix *Index) add(articles []Article, replaced int) error {
 		if err != nil {
 			return err
 		}
-		wires[i].addTo(doc)
+		wires[i].addTo(doc, nil)
 		if err := batch.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}
