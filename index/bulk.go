@@ -708,6 +708,10 @@ func (s *builderSink) add(doc *document.Document) error { return s.seg.add(doc) 
 // abort stops the segment workers of a build that failed.
 func (s *builderSink) abort() { s.seg.abort() }
 
+// builtStore, when set (by a test), sees a build's store before anything
+// opens it: scorch may merge small segments as soon as the index is open.
+var builtStore func(store string)
+
 // finish merges the segments into the index's store with the statistics
 // (any is false when no document was added).
 func (s *builderSink) finish(any bool, stats []byte) error {
@@ -729,6 +733,9 @@ func (s *builderSink) finish(any bool, stats []byte) error {
 		}
 		if err := syncPath(store); err != nil {
 			return err
+		}
+		if builtStore != nil {
+			builtStore(store)
 		}
 	}
 	b, err := bleve.Open(s.ixPath)
