@@ -441,3 +441,52 @@ func TestBoundSearchAcrossWrites(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSearchIsExact holds the bounds search to the exhaustive one on any
+// query over the sample articles: the same hits, scores and totals, or
+// the same error. The seeds (the parser's and the samples' titles) run
+// with go test; the fuzzing itself is opt-in:
+//
+//	go test ./index -run xxx -fuzz FuzzSearchIsExact -fuzztime 2m
+func FuzzSearchIsExact(f *testing.F) {
+	for _, s := range queryFuzzSeeds {
+		f.Add(s)
+	}
+	for line := range bytes.Lines(samples.Articles) {
+		var a struct{ Title string }
+		if json.Unmarshal(line, &a) == nil && a.Title != "" {
+			f.Add(a.Title)
+		}
+	}
+	ix, err := Create(filepath.Join(f.TempDir(), "index"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Load(bytes.NewReader(samples.Articles), "articles.jsonl"); err != nil {
+		f.Fatal(err)
+	}
+	run := func(q string, m pruneMode) string {
+		boundSearch = m.bound
+		rankWithBleve, pruning = false, m.prune
+		defer func() { boundSearch, pruning = true, true }()
+		res, err := ix.Search(context.Background(), Request{Query: q, Size: 20, NoSuggest: true, NoCollapse: true, ExactTotal: true})
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "total %d:", res.Total)
+		for _, h := range res.Hits {
+			fmt.Fprintf(&b, " %s %.9g", h.ID, h.Score)
+		}
+		return b.String()
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		want := run(q, pruneModes[0])
+		for _, m := range pruneModes[1:] {
+			if got := run(q, m); got != want {
+				t.Fatalf("%q (%s):\n got %s\nwant %s", q, m.name, got, want)
+			}
+		}
+	})
+}
