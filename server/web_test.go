@@ -184,10 +184,23 @@ func eval[T any](t *testing.T, ctx context.Context, expr string, out *T) {
 }
 
 // waitIdle waits until the page has shown what it loaded: no request in
-// flight and the status line not "searching".
+// flight and the status line not "searching". A poll that races a
+// navigation (its execution context replaced: "Cannot find context with
+// specified id", seen once in CI right after a first Navigate) polls
+// again in the new page, a few times.
 func waitIdle() chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](`!document.body.classList.contains("loading") && !/جارٍ/.test(document.getElementById("status").textContent)`,
-		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		var err error
+		for range 5 {
+			poll := chromedp.Poll[chromedp.Void](`!document.body.classList.contains("loading") && !/جارٍ/.test(document.getElementById("status").textContent)`,
+				chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))
+			if _, err = poll(ctx, tg); err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+				return chromedp.Void{}, err
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		return chromedp.Void{}, err
+	}
 }
 
 // hitIDs returns the ids of the results shown, in order.
