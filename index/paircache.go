@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/maypok86/otter/v2"
+	"github.com/maypok86/otter/v2/stats"
 )
 
 // pairCacheBytes bounds the memory of the cached pair hits.
@@ -40,6 +41,7 @@ type pairCache struct {
 func newPairCache() *pairCache {
 	return &pairCache{c: otter.Must(&otter.Options[pairKey, []segPair]{
 		MaximumWeight: pairCacheBytes,
+		StatsRecorder: stats.NewCounter(),
 		Weigher: func(k pairKey, v []segPair) uint32 {
 			return uint32(64 + len(k.field) + len(k.first) + len(k.second) + 12*len(v))
 		},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/maypok86/otter/v2"
+	"github.com/maypok86/otter/v2/stats"
 )
 
 // postCacheBytes bounds the memory of the decoded postings: the 60 most
@@ -41,6 +42,7 @@ type postCache struct {
 func newPostCache() *postCache {
 	return &postCache{c: otter.Must(&otter.Options[postKey, *decoded]{
 		MaximumWeight: postCacheBytes,
+		StatsRecorder: stats.NewCounter(),
 		Weigher: func(k postKey, v *decoded) uint32 {
 			return uint32(96 + len(k.field) + len(k.term) + 12*len(v.docs))
 		},
@@ -129,4 +131,24 @@ func (tp *termPostings) at(doc uint64) (freq uint64, norm float64, ok bool) {
 		return 0, 0, false
 	}
 	return uint64(d.freqs[i]), float64(d.norms[i]), true
+}
+
+// CacheStat is what one of an open index's search caches holds and how
+// it served: "postings" (postcache.go) or "pair_hits" (paircache.go).
+type CacheStat struct {
+	Name                    string
+	Hits, Misses, Evictions uint64
+	Bytes, MaxBytes         uint64
+}
+
+func cacheStat[K comparable, V any](name string, c *otter.Cache[K, V]) CacheStat {
+	st := c.Stats()
+	return CacheStat{Name: name, Hits: st.Hits, Misses: st.Misses, Evictions: st.Evictions,
+		Bytes: c.WeightedSize(), MaxBytes: c.GetMaximum()}
+}
+
+// CacheStats returns the figures of the index's search caches, for
+// monitoring (/metrics).
+func (ix *Index) CacheStats() []CacheStat {
+	return []CacheStat{cacheStat("postings", ix.postings.c), cacheStat("pair_hits", ix.pairHits.c)}
 }

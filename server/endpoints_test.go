@@ -176,9 +176,16 @@ func TestMetricsCount(t *testing.T) {
 		t.Errorf("gzipped metrics are not the text format once unzipped (compressed twice?): %.40q", b)
 	}
 	body := string(get(t, h, "/metrics").Body)
-	for _, m := range []string{"bahth_index_articles 45", "bahth_http_request_duration_seconds_bucket", "bahth_search_results_count 2", "bahth_index_size_bytes"} {
+	for _, m := range []string{"bahth_index_articles 45", "bahth_http_request_duration_seconds_bucket", "bahth_search_results_count 2", "bahth_index_size_bytes",
+		`bahth_cache_hits_total{cache="postings"}`, `bahth_cache_misses_total{cache="postings"}`, `bahth_cache_bytes{cache="pair_hits"}`, `bahth_cache_max_bytes{cache="postings"} 6.7108864e+07`} {
 		if !strings.Contains(body, m) {
 			t.Errorf("metrics lack %q", m)
+		}
+	}
+	// The second of two searches for Samsung found its postings decoded.
+	for l := range strings.Lines(body) {
+		if v, ok := strings.CutPrefix(l, `bahth_cache_hits_total{cache="postings"} `); ok && strings.TrimSpace(v) == "0" {
+			t.Errorf("postings cache: no hit after the same search twice")
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/bahth/bahth/index"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -45,12 +46,52 @@ func newMetrics(ix Engine, dir string) *metrics {
 	})
 	m.reg.MustRegister(m.requests, m.latency, m.hits, articles,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if cs, ok := ix.(interface{ CacheStats() []index.CacheStat }); ok {
+		m.reg.MustRegister(newCacheCollector(cs.CacheStats))
+	}
 	if dir != "" {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "bahth_index_size_bytes", Help: "Bytes of the index's files on disk.",
 		}, func() float64 { return float64(dirSize(dir)) }))
 	}
 	return m
+}
+
+// cacheCollector reports the index's search caches (decoded postings,
+// synonym pair hits) at each scrape: hits and misses tell whether their
+// memory bounds suit the queries.
+type cacheCollector struct {
+	stats                                  func() []index.CacheStat
+	hits, misses, evictions, bytes, limits *prometheus.Desc
+}
+
+func newCacheCollector(stats func() []index.CacheStat) *cacheCollector {
+	desc := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(name, help, []string{"cache"}, nil)
+	}
+	return &cacheCollector{stats: stats,
+		hits:      desc("bahth_cache_hits_total", "Lookups a search cache answered."),
+		misses:    desc("bahth_cache_misses_total", "Lookups a search cache did not hold (then read from the index and kept)."),
+		evictions: desc("bahth_cache_evictions_total", "Entries a search cache dropped to stay within its bytes."),
+		bytes:     desc("bahth_cache_bytes", "Bytes a search cache holds, by its own estimate."),
+		limits:    desc("bahth_cache_max_bytes", "Bytes a search cache may hold."),
+	}
+}
+
+func (c *cacheCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.hits, c.misses, c.evictions, c.bytes, c.limits} {
+		ch <- d
+	}
+}
+
+func (c *cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, s := range c.stats() {
+		ch <- prometheus.MustNewConstMetric(c.hits, prometheus.CounterValue, float64(s.Hits), s.Name)
+		ch <- prometheus.MustNewConstMetric(c.misses, prometheus.CounterValue, float64(s.Misses), s.Name)
+		ch <- prometheus.MustNewConstMetric(c.evictions, prometheus.CounterValue, float64(s.Evictions), s.Name)
+		ch <- prometheus.MustNewConstMetric(c.bytes, prometheus.GaugeValue, float64(s.Bytes), s.Name)
+		ch <- prometheus.MustNewConstMetric(c.limits, prometheus.GaugeValue, float64(s.MaxBytes), s.Name)
+	}
 }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
