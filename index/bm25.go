@@ -267,10 +267,16 @@ func pairDocs(ctx context.Context, r bindex.IndexReader, p pairClause) (*roaring
 // follows counts the occurrences of the first stem that the second
 // follows within pairGap positions in the same value of the field.
 func follows(first, second []*bindex.TermFieldVector) uint64 {
+	return followsBy(first, second, func(v *bindex.TermFieldVector) (uint64, []uint64) { return v.Pos, v.ArrayPositions })
+}
+
+// followsBy is follows for any kind of location, read by at.
+func followsBy[L any](first, second []L, at func(L) (pos uint64, array []uint64)) uint64 {
 	var n uint64
 	for _, f := range first {
+		fp, fa := at(f)
 		for _, s := range second {
-			if d := int(s.Pos) - int(f.Pos); d >= 1 && d <= pairGap && slices.Equal(f.ArrayPositions, s.ArrayPositions) {
+			if sp, sa := at(s); int(sp)-int(fp) >= 1 && int(sp)-int(fp) <= pairGap && slices.Equal(fa, sa) {
 				n++
 				break
 			}

@@ -11,8 +11,6 @@ package index
 // masked with the snapshot's deletions when used.
 
 import (
-	"slices"
-
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -146,14 +144,5 @@ func postingsBitmap(pl segment.PostingsList) (*roaring.Bitmap, bool) {
 
 // followsAt is follows for a segment's locations.
 func followsAt(first, second []segment.Location) uint64 {
-	var n uint64
-	for _, f := range first {
-		for _, s := range second {
-			if d := int(s.Pos()) - int(f.Pos()); d >= 1 && d <= pairGap && slices.Equal(f.ArrayPositions(), s.ArrayPositions()) {
-				n++
-				break
-			}
-		}
-	}
-	return n
+	return followsBy(first, second, func(l segment.Location) (uint64, []uint64) { return l.Pos(), l.ArrayPositions() })
 }
