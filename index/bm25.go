@@ -116,11 +116,10 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 			avg = 1
 		}
 		idf := bm25IDF(float64(n), float64(tfr.Count()))
-		child := &bm25Searcher{
+		s.children = append(s.children, &bm25Searcher{
 			reader: tfr, field: c.Field, term: c.Term, weight: c.Weight * idf, idf: idf,
 			k1: q.Params.K1, b: q.Params.B, avgLen: avg, explain: options.Explain,
-		}
-		s.children = append(s.children, child)
+		})
 		s.groups = append(s.groups, q.Groups[i])
 	}
 	for _, p := range q.Pairs {
@@ -330,10 +329,7 @@ func (s *bm25Searcher) set(doc, freq uint64, norm float64) {
 	s.doc = doc
 	s.score = s.scoreOf(freq, norm)
 	if s.explain {
-		dl := 1.0
-		if norm > 0 {
-			dl = 1 / (norm * norm)
-		}
+		dl := docLen(norm)
 		s.expl = &search.Explanation{
 			Value: s.score,
 			Message: fmt.Sprintf("bm25(%s:%s) = weight %.3f (idf %.3f) * tf %d * (k1+1) / (tf + k1*(1-b+b*dl %.0f/avgdl %.1f))",
@@ -345,12 +341,17 @@ func (s *bm25Searcher) set(doc, freq uint64, norm float64) {
 // scoreOf is the score of a posting with freq and norm.
 func (s *bm25Searcher) scoreOf(freq uint64, norm float64) float64 {
 	tf := float64(freq)
-	dl := 1.0
-	if norm > 0 {
-		dl = 1 / (norm * norm)
-	}
-	lenNorm := s.k1 * (1 - s.b + s.b*dl/s.avgLen)
+	lenNorm := s.k1 * (1 - s.b + s.b*docLen(norm)/s.avgLen)
 	return s.weight * tf * (s.k1 + 1) / (tf + lenNorm)
+}
+
+// docLen is the field length a norm stands for (bleve's norm is
+// 1/sqrt(length)); a norm of 0 counts as length 1.
+func docLen(norm float64) float64 {
+	if norm > 0 {
+		return 1 / (norm * norm)
+	}
+	return 1
 }
 
 // nextPair moves to the first pair hit at or after doc.
