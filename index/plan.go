@@ -192,13 +192,20 @@ func typedWords(groups []queryGroup) wordSet {
 	return s
 }
 
-// markWords makes snippets mark the words of text without scoring them.
+// markWords makes snippets mark the words of text, another spelling of
+// several words, without scoring them: where they stand together (as its
+// pairs match), not each alone (تنظيم الدولة for داعش must not mark
+// every دول).
 func (ix *Index) markWords(p *plan, text string) {
+	var run []string
 	for _, t := range ix.stem.Analyze([]byte(text)) {
-		p.match.stems[string(t.Term)] = true
+		run = append(run, string(t.Term))
 	}
-	for _, t := range ix.exact.Analyze([]byte(text)) {
-		p.match.exact[string(t.Term)] = true
+	switch {
+	case len(run) == 1:
+		p.match.stems[run[0]] = true
+	case len(run) > 1:
+		p.match.phrases = append(p.match.phrases, run)
 	}
 }
 

@@ -109,6 +109,7 @@ type termMatcher struct {
 	stems    map[string]bool // stemmed query terms (ar_news_v2 output)
 	exact    map[string]bool // normalized unstemmed query terms (ar_exact_v2 output)
 	prefixes []string        // normalized prefixes (for trailing-* terms), matched against exact terms
+	phrases  [][]string      // runs of stems marked only together, each within pairGap positions of the last (a synonym's several words)
 }
 
 // matchExact reports whether an ar_exact_v2 term is a query term or starts
@@ -136,7 +137,7 @@ func matchSpans(stem, exact analysis.Analyzer, text string, m termMatcher) []spa
 	if text == "" {
 		return nil
 	}
-	wantStems := stem != nil && len(m.stems) > 0
+	wantStems := stem != nil && (len(m.stems) > 0 || len(m.phrases) > 0)
 	wantExact := exact != nil && (len(m.exact) > 0 || len(m.prefixes) > 0)
 	var out []span
 	if extra, ok := extraFilters(stem, exact); ok && wantStems && wantExact {
@@ -149,19 +150,11 @@ func matchSpans(stem, exact analysis.Analyzer, text string, m termMatcher) []spa
 		for _, f := range extra {
 			ts = f.Filter(ts)
 		}
-		for _, t := range ts {
-			if m.stems[string(t.Term)] {
-				out = append(out, span{t.Start, t.End})
-			}
-		}
+		out = m.appendStemSpans(out, ts)
 		return mergeSpans(out)
 	}
 	if wantStems {
-		for _, t := range stem.Analyze([]byte(text)) {
-			if m.stems[string(t.Term)] {
-				out = append(out, span{t.Start, t.End})
-			}
-		}
+		out = m.appendStemSpans(out, stem.Analyze([]byte(text)))
 	}
 	if wantExact {
 		for _, t := range exact.Analyze([]byte(text)) {
@@ -171,6 +164,41 @@ func matchSpans(stem, exact analysis.Analyzer, text string, m termMatcher) []spa
 		}
 	}
 	return mergeSpans(out)
+}
+
+// appendStemSpans appends the spans of the stemmed tokens ts that are
+// query stems, and of the runs of tokens that spell one of the phrases.
+func (m termMatcher) appendStemSpans(out []span, ts analysis.TokenStream) []span {
+	for i, t := range ts {
+		if m.stems[string(t.Term)] {
+			out = append(out, span{t.Start, t.End})
+		}
+		for _, ph := range m.phrases {
+			if string(t.Term) != ph[0] {
+				continue
+			}
+			run, last := []int{i}, i
+			for _, want := range ph[1:] {
+				next := -1
+				for j := last + 1; j < len(ts) && ts[j].Position-ts[last].Position <= pairGap; j++ {
+					if string(ts[j].Term) == want {
+						next = j
+						break
+					}
+				}
+				if next < 0 {
+					break
+				}
+				run, last = append(run, next), next
+			}
+			if len(run) == len(ph) {
+				for _, j := range run {
+					out = append(out, span{ts[j].Start, ts[j].End})
+				}
+			}
+		}
+	}
+	return out
 }
 
 // extraFilters returns the token filters stem runs after those of exact

@@ -114,6 +114,39 @@ func TestMatchSpans(t *testing.T) {
 	}
 }
 
+// TestMatchSpansPhrases: the several words of a synonym (تنظيم الدولة
+// for داعش) are marked where they stand together, a stop word between
+// them or not, and not each alone.
+func TestMatchSpansPhrases(t *testing.T) {
+	stems := func(s string) []string {
+		var out []string
+		for _, t := range analyzer.NewNews().Analyze([]byte(s)) {
+			out = append(out, string(t.Term))
+		}
+		return out
+	}
+	m := matcherFor("داعش")
+	m.phrases = [][]string{stems("تنظيم الدولة"), stems("الدولة الإسلامية")}
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"together", "هاجم تنظيم الدولة مواقع للجيش", []string{"تنظيم", "الدولة"}},
+		{"each alone", "ست دول عربية وتنظيم إداري جديد للدولة", nil},
+		{"a stop word between", "أعلنت الدولة في الإسلامية", []string{"الدولة", "الإسلامية"}},
+		{"too far apart", "تنظيم المؤتمر الكبير في الدولة", nil},
+		{"beside the typed word", "مقاتلو داعش أو تنظيم الدولة", []string{"داعش", "تنظيم", "الدولة"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := surfaces(tc.text, matchSpans(analyzer.NewNews(), analyzer.NewExact(), tc.text, m))
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("%q marks %q; want %q", tc.text, got, tc.want)
+			}
+		})
+	}
+}
+
 // TestSnippetsThroughAnalyzers renders what a reader sees for a query:
 // matchSpans with the real analyzers, then snippets.
 func TestSnippetsThroughAnalyzers(t *testing.T) {
