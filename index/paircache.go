@@ -15,7 +15,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/maypok86/otter/v2"
-	"github.com/maypok86/otter/v2/stats"
 )
 
 // pairCacheBytes bounds the memory of the cached pair hits.
@@ -37,12 +36,8 @@ type pairCache struct {
 }
 
 func newPairCache() *pairCache {
-	return &pairCache{c: otter.Must(&otter.Options[pairKey, []segPair]{
-		MaximumWeight: pairCacheBytes,
-		StatsRecorder: stats.NewCounter(),
-		Weigher: func(k pairKey, v []segPair) uint32 {
-			return uint32(64 + len(k.field) + len(k.first) + len(k.second) + 12*len(v))
-		},
+	return &pairCache{c: newByteCache(pairCacheBytes, func(k pairKey, v []segPair) uint32 {
+		return uint32(64 + len(k.field) + len(k.first) + len(k.second) + 12*len(v))
 	})}
 }
 
@@ -54,10 +49,10 @@ func (pc *pairCache) hits(r any, p pairClause) (hits []pairHit, ok bool, err err
 	if !isScorch || pc == nil {
 		return nil, false, nil
 	}
-	var base uint64
-	for _, ss := range snap.Segments() {
-		offset := base
-		base += uint64(ss.FullSize())
+	segs := snap.Segments()
+	offsets, _ := segmentOffsets(segs)
+	for i, ss := range segs {
+		offset := offsets[i]
 		key := pairKey{segment: ss.Id(), field: p.Field, first: p.First, second: p.Second}
 		sp, found := pc.c.GetIfPresent(key)
 		if !found {

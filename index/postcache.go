@@ -40,12 +40,8 @@ type postCache struct {
 }
 
 func newPostCache() *postCache {
-	return &postCache{c: otter.Must(&otter.Options[postKey, *decoded]{
-		MaximumWeight: postCacheBytes,
-		StatsRecorder: stats.NewCounter(),
-		Weigher: func(k postKey, v *decoded) uint32 {
-			return uint32(96 + len(k.field) + len(k.term) + 12*len(v.docs))
-		},
+	return &postCache{c: newByteCache(postCacheBytes, func(k postKey, v *decoded) uint32 {
+		return uint32(96 + len(k.field) + len(k.term) + 12*len(v.docs))
 	})}
 }
 
@@ -93,11 +89,9 @@ type termPostings struct {
 
 func (pc *postCache) postings(snap *scorch.IndexSnapshot, field, term string) (*termPostings, error) {
 	segs := snap.Segments()
-	tp := &termPostings{segs: make([]*decoded, len(segs)), offsets: make([]uint64, len(segs))}
-	var base uint64
+	offsets, _ := segmentOffsets(segs)
+	tp := &termPostings{segs: make([]*decoded, len(segs)), offsets: offsets}
 	for i, ss := range segs {
-		tp.offsets[i] = base
-		base += uint64(ss.FullSize())
 		d, err := pc.segment(ss, field, term)
 		if err != nil {
 			return nil, err
@@ -131,6 +125,12 @@ func (tp *termPostings) at(doc uint64) (freq uint64, norm float64, ok bool) {
 		return 0, 0, false
 	}
 	return uint64(d.freqs[i]), float64(d.norms[i]), true
+}
+
+// newByteCache makes a cache that holds at most maxBytes, as weigh counts
+// its entries, and counts its hits and misses (CacheStats).
+func newByteCache[K comparable, V any](maxBytes uint64, weigh func(K, V) uint32) *otter.Cache[K, V] {
+	return otter.Must(&otter.Options[K, V]{MaximumWeight: maxBytes, Weigher: weigh, StatsRecorder: stats.NewCounter()})
 }
 
 // CacheStat is what one of an open index's search caches holds and how

@@ -83,7 +83,7 @@ type boundedDoc struct {
 func (s *sumSearcher) boundTop(ctx context.Context, r bindex.IndexReader, accept func(uint64) bool, k int,
 	theta func() float64, take func(doc uint64, score float64, parts scoreParts)) (total uint64, ok bool, err error) {
 	snap, isScorch := r.(*scorch.IndexSnapshot)
-	if !isScorch {
+	if !isScorch || s.posts == nil {
 		return 0, false, nil
 	}
 	bms, maxDoc, ok, err := s.clauseBitmaps(ctx, snap)
@@ -135,12 +135,12 @@ func (s *sumSearcher) boundTop(ctx context.Context, r bindex.IndexReader, accept
 	if want := boundRound1(k); len(cands) > want {
 		cut = nthBound(cands, want, top)
 	}
-	if err := s.scoreDocs(ctx, r, bms, cands, func(c boundedDoc) bool { return c.bound >= cut }, take); err != nil {
+	if err := s.scoreDocs(ctx, snap, bms, cands, func(c boundedDoc) bool { return c.bound >= cut }, take); err != nil {
 		return 0, false, err
 	}
 	if !math.IsInf(cut, -1) {
 		th := theta()
-		if err := s.scoreDocs(ctx, r, bms, cands, func(c boundedDoc) bool { return c.bound < cut && !below(c.bound, th) }, take); err != nil {
+		if err := s.scoreDocs(ctx, snap, bms, cands, func(c boundedDoc) bool { return c.bound < cut && !below(c.bound, th) }, take); err != nil {
 			return 0, false, err
 		}
 	}
@@ -173,10 +173,7 @@ func nthBound(cands []boundedDoc, n int, top float64) float64 {
 // the number of documents; ok false when the snapshot is too big for 32
 // bits.
 func (s *sumSearcher) clauseBitmaps(ctx context.Context, snap *scorch.IndexSnapshot) ([]*roaring.Bitmap, uint64, bool, error) {
-	var maxDoc uint64
-	for _, ss := range snap.Segments() {
-		maxDoc += uint64(ss.FullSize())
-	}
+	_, maxDoc := segmentOffsets(snap.Segments())
 	if maxDoc >= math.MaxUint32 {
 		return nil, 0, false, nil
 	}
@@ -210,10 +207,10 @@ func termDocs(ctx context.Context, r bindex.IndexReader, field, term string) (*r
 		return readDocs(ctx, r, field, term)
 	}
 	var parts []*roaring.Bitmap
-	var offset uint64
-	for _, ss := range snap.Segments() {
-		base := offset
-		offset += uint64(ss.FullSize())
+	segs := snap.Segments()
+	offsets, _ := segmentOffsets(segs)
+	for i, ss := range segs {
+		base := offsets[i]
 		dict, err := ss.Segment().Dictionary(field)
 		if err != nil {
 			return nil, err
@@ -243,6 +240,19 @@ func termDocs(ctx context.Context, r bindex.IndexReader, field, term string) (*r
 	return roaring.FastOr(parts...), nil
 }
 
+// segmentOffsets returns the snapshot number of each segment's first
+// document (scorch numbers the documents of its segments one after the
+// other, deleted ones included) and the number of documents.
+func segmentOffsets(segs []*scorch.SegmentSnapshot) ([]uint64, uint64) {
+	offsets := make([]uint64, len(segs))
+	var n uint64
+	for i, ss := range segs {
+		offsets[i] = n
+		n += uint64(ss.FullSize())
+	}
+	return offsets, n
+}
+
 // readDocs is termDocs through the reader's postings.
 func readDocs(ctx context.Context, r bindex.IndexReader, field, term string) (*roaring.Bitmap, error) {
 	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
@@ -264,22 +274,9 @@ func readDocs(ctx context.Context, r bindex.IndexReader, field, term string) (*r
 // scoreDocs scores docs (increasing) as scoreTop and collect do and hands
 // each matching document to take. The clauses' postings are read afresh,
 // and only at the documents their bitmaps hold.
-func (s *sumSearcher) scoreDocs(ctx context.Context, r bindex.IndexReader, bms []*roaring.Bitmap, cands []boundedDoc,
+func (s *sumSearcher) scoreDocs(ctx context.Context, snap *scorch.IndexSnapshot, bms []*roaring.Bitmap, cands []boundedDoc,
 	want func(boundedDoc) bool, take func(doc uint64, score float64, parts scoreParts)) error {
-	snap, _ := r.(*scorch.IndexSnapshot)
-	cached := snap != nil && s.posts != nil
 	posts := make([]*termPostings, len(s.children))
-	readers := make([]bindex.TermFieldReader, len(s.children))
-	// One TermFieldDoc per reader: scorch keeps the ID it returned as the
-	// reader's position, and one shared would move every reader.
-	tfds := make([]bindex.TermFieldDoc, len(s.children))
-	defer func() {
-		for _, tfr := range readers {
-			if tfr != nil {
-				_ = tfr.Close()
-			}
-		}
-	}()
 	scores := make([]float64, len(s.children))
 	seen := make([]bool, s.nGroups+1)
 	for n, cand := range cands {
@@ -302,7 +299,7 @@ func (s *sumSearcher) scoreDocs(ctx context.Context, r bindex.IndexReader, bms [
 				if j < len(c.pairs) && c.pairs[j].doc == doc {
 					scores[i] = c.scoreOf(c.pairs[j].freq, c.pairs[j].norm)
 				}
-			} else if cached {
+			} else {
 				if posts[i] == nil {
 					tp, err := s.posts.postings(snap, c.field, c.term)
 					if err != nil {
@@ -312,21 +309,6 @@ func (s *sumSearcher) scoreDocs(ctx context.Context, r bindex.IndexReader, bms [
 				}
 				if freq, norm, ok := posts[i].at(doc); ok {
 					scores[i] = c.scoreOf(freq, norm)
-				}
-			} else {
-				if readers[i] == nil {
-					tfr, err := r.TermFieldReader(ctx, []byte(c.term), c.field, true, true, false)
-					if err != nil {
-						return err
-					}
-					readers[i] = tfr
-				}
-				tm, err := readers[i].Advance(docID(doc), tfds[i].Reset())
-				if err != nil {
-					return err
-				}
-				if tm != nil && docNum(tm.ID) == doc {
-					scores[i] = c.scoreOf(tm.Freq, tm.Norm)
 				}
 			}
 			if g := s.groups[i]; scores[i] >= 0 && g >= 0 && !seen[g] {
