@@ -37,7 +37,9 @@ type Article struct {
 // ErrInvalidArticle is returned for an article that can't be indexed.
 var ErrInvalidArticle = errors.New("invalid article")
 
-// MarshalJSON writes the schema fields and then the extra ones.
+// MarshalJSON writes the schema fields and then the extra ones, compact:
+// a caller may take its output as it is, without json.Marshal's second
+// pass over it.
 func (a Article) MarshalJSON() ([]byte, error) {
 	type plain Article
 	b, err := json.Marshal(plain(a))
@@ -51,7 +53,9 @@ func (a Article) MarshalJSON() ([]byte, error) {
 		buf.WriteByte(',')
 		buf.Write(key)
 		buf.WriteByte(':')
-		buf.Write(a.Extra[k])
+		if err := json.Compact(&buf, a.Extra[k]); err != nil {
+			return nil, err
+		}
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
@@ -147,9 +151,16 @@ func invalidUTF8At(b []byte) int {
 	return len(b)
 }
 
-// decodeString accepts a JSON string or null.
+// decodeString accepts a JSON string or null. v comes from a document
+// already decoded, so a string without escapes is its bytes between the
+// quotes (the line is valid UTF-8, checked first): json.Unmarshal would
+// validate it once more and copy it as well.
 func decodeString(v json.RawMessage, dst *string) error {
 	if string(v) == "null" {
+		return nil
+	}
+	if n := len(v); n >= 2 && v[0] == '"' && v[n-1] == '"' && bytes.IndexByte(v, '\\') < 0 {
+		*dst = string(v[1 : n-1])
 		return nil
 	}
 	if err := json.Unmarshal(v, dst); err != nil {

@@ -213,7 +213,7 @@ func articleDocument(m mapping.IndexMapping, a Article) (*document.Document, err
 	if err := m.MapDocument(doc, data); err != nil {
 		return nil, fmt.Errorf("mapping article %s: %w", a.ID, err)
 	}
-	raw, err := json.Marshal(a)
+	raw, err := a.MarshalJSON() // compact already: json.Marshal would check and copy it again
 	if err != nil {
 		return nil, err
 	}

@@ -321,6 +321,9 @@ func TestParseArticle(t *testing.T) {
 		{name: "nulls are absent fields", in: `{"id":"a3","title":"ت","body":null,"tags":null}`, want: index.Article{ID: "a3", Title: "ت"}},
 		{name: "unknown fields are kept", in: `{"id":"u1","title":"ت","views":12,"meta":{"a":1}}`,
 			want: index.Article{ID: "u1", Title: "ت", Extra: map[string]json.RawMessage{"views": json.RawMessage(`12`), "meta": json.RawMessage(`{"a":1}`)}}},
+		{name: "escapes", in: `{"id":"s\"1","title":"سطر\nآخر \u0627\/\t"}`, want: index.Article{ID: `s"1`, Title: "سطر\nآخر ا/\t"}},
+		{name: "spaces between values", in: `{ "id" : "s2" , "title" : "ت" , "meta" : { "a" : [1, 2] } }`,
+			want: index.Article{ID: "s2", Title: "ت", Extra: map[string]json.RawMessage{"meta": json.RawMessage(`{ "a" : [1, 2] }`)}}},
 		{name: "date alias", in: `{"id":"n2","title":"ت","date":"2025-03-12T00:00:00Z"}`, want: index.Article{ID: "n2", Title: "ت", PublishedAt: day}},
 		{name: "plain date", in: `{"id":"n3","body":"ب","published_at":"2025-03-12"}`, want: index.Article{ID: "n3", Body: "ب", PublishedAt: day}},
 		{name: "plain date alias", in: `{"id":"n4","body":"ب","date":"2025-03-12"}`, want: index.Article{ID: "n4", Body: "ب", PublishedAt: day}},
@@ -363,13 +366,27 @@ func TestParseArticle(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %+v\nwant %+v", got, tc.want)
 			}
-			// A stored article reads back as it was, extra fields included.
-			raw, err := json.Marshal(got)
+			// A stored article reads back as it was, extra fields included;
+			// it is stored as MarshalJSON writes it, which must be compact.
+			raw, err := got.MarshalJSON()
 			if err != nil {
 				t.Fatal(err)
 			}
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, raw); err != nil || compact.String() != string(raw) {
+				t.Errorf("MarshalJSON wrote %s, not compact JSON (%v)", raw, err)
+			}
+			stored := got // extra values come back compact
+			if got.Extra != nil {
+				stored.Extra = map[string]json.RawMessage{}
+				for k, v := range got.Extra {
+					var b bytes.Buffer
+					_ = json.Compact(&b, v)
+					stored.Extra[k] = b.Bytes()
+				}
+			}
 			var back index.Article
-			if err := json.Unmarshal(raw, &back); err != nil || !reflect.DeepEqual(back, got) {
+			if err := json.Unmarshal(raw, &back); err != nil || !reflect.DeepEqual(back, stored) {
 				t.Errorf("round trip through %s: %+v, %v", raw, back, err)
 			}
 		})
