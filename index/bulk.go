@@ -79,9 +79,8 @@ type bulkLine struct {
 	fail   error // a mapping error, which stops the build
 	art    Article
 	doc    *document.Document
-	lens   [4]int64       // analyzed lengths of rankedFields
-	bands  []uint64       // LSH band hashes; nil when too short to group
-	lsh    document.Field // their terms, analyzed (bandField); nil with them
+	lens   [4]int64 // analyzed lengths of rankedFields
+	bands  []uint64 // LSH band hashes; nil when too short to group
 	sig    packed
 }
 
@@ -222,7 +221,6 @@ func prepareLine(m mapping.IndexMapping, l *bulkLine, maxLine int) {
 	if sh := shingleHashesOf(words); len(sh) > 0 {
 		sig := minHash(sh)
 		l.bands, l.sig = sig.bandHashes(), sig.pack(len(sh))
-		l.lsh = bandField(bandTermsOf(l.bands))
 	}
 }
 
@@ -458,7 +456,7 @@ func (s *bulkSequencer) take(lines []bulkLine) error {
 		if l.bands != nil {
 			w.key = s.lsh.assign(w, l.bands)
 		}
-		w.addTo(l.doc, l.lsh) // the group key is analyzed by the segment worker
+		w.addTo(l.doc) // no band terms: finish writes them to the wire-bands file
 		if err := s.sink.add(l.doc); err != nil {
 			return fmt.Errorf("article %s: %w", id, err)
 		}
@@ -484,6 +482,9 @@ func (s *bulkSequencer) finish(ixPath, path string, o Options) error {
 	}
 	if err := s.sink.finish(s.stats.Docs > 0, raw); err != nil {
 		return fmt.Errorf("building index in %s: %w", path, err)
+	}
+	if err := writeBandFile(ixPath, s.lsh); err != nil {
+		return err
 	}
 	if err := writeMeta(ixPath, metaOf(o)); err != nil {
 		return err

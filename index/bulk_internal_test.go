@@ -318,41 +318,130 @@ func tfString(tf *bindex.TokenFreq) string {
 	return s
 }
 
-// TestBandField: the band terms as one analyzed field give zap the same
-// frequencies and length as the one-term fields a live batch analyzes.
-func TestBandField(t *testing.T) {
-	for _, a := range AllWireFixtures() {
-		terms, sig := wireSignature(a)
-		if terms == nil {
-			continue
-		}
-		want, got := document.NewDocument(a.ID), document.NewDocument(a.ID)
-		(&wireInfo{id: a.ID, key: a.ID, bands: terms, sig: sig}).addTo(want, nil)
-		(&wireInfo{id: a.ID, key: a.ID, sig: sig}).addTo(got, bandField(terms))
-		wantLen, gotLen := 0, 0
-		for _, f := range want.Fields {
-			if f.Name() == fieldLSH {
-				f.Analyze()
-				wantLen += f.AnalyzedLength()
+// TestBuildBandFile: a bulk build writes its band terms to the wire-bands
+// file, not to the index, and the writes after it (an article deleted, one
+// replaced by other text, new copies) group as they do in an index loaded
+// live, whose band terms are all in the index.
+func TestBuildBandFile(t *testing.T) {
+	order := []string{"w-agency", "w-football", "w-copy1", "w-report", "w-copy2", "w-phone", "w-brief"}
+	dir := filepath.Join(t.TempDir(), "ix")
+	var st IngestStats
+	built, err := BuildFiles(context.Background(), dir, []string{writeArticles(t, fixtures(order...))}, IngestOptions{}, &st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { built.Close() }()
+	// Every article but w-brief, too short to group.
+	if built.bands == nil || built.bands.ids != len(order)-1 || built.bands.n != wireBands*(len(order)-1) {
+		t.Fatalf("the built index has no band file or not its %d articles", len(order)-1)
+	}
+	if n := lshTerms(t, built); n != 0 {
+		t.Errorf("the built index holds %d band terms, want none", n)
+	}
+	live := newWireIndex(t)
+	if err := live.Add(fixtures(order...)); err != nil {
+		t.Fatal(err)
+	}
+	late := func(id, like string) Article { a := WireFixtures[like]; a.ID = id; return a }
+	replaced := late("w-copy2", "w-football")
+	steps := []func(ix *Index) error{
+		func(ix *Index) error { _, err := ix.Delete([]string{"w-agency"}); return err },
+		func(ix *Index) error { return ix.Add([]Article{late("w-late1", "w-copy1")}) },
+		func(ix *Index) error { return ix.Add([]Article{replaced}) },
+		func(ix *Index) error { return ix.Add([]Article{late("w-late2", "w-copy2")}) },
+	}
+	for i, step := range steps {
+		for _, ix := range []*Index{built, live} {
+			if err := step(ix); err != nil {
+				t.Fatalf("step %d: %v", i, err)
 			}
 		}
-		for _, f := range got.Fields {
-			if f.Name() == fieldLSH {
-				gotLen += f.AnalyzedLength()
+	}
+	ids := append(slices.DeleteFunc(slices.Clone(order), func(id string) bool { return id == "w-agency" }), "w-late1", "w-late2")
+	for _, id := range ids {
+		if got, want := groupKey(t, built, id), groupKey(t, live, id); got != want {
+			t.Errorf("%s: group key %q after a build, %q after a live load", id, got, want)
+		}
+	}
+	copiesOf := func(ix *Index) []string {
+		ms, err := ix.WireCandidates(context.Background(), "w-late2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range ms {
+			if m.Copy {
+				out = append(out, m.ID)
 			}
 		}
-		if gotLen != wantLen || wantLen != wireBands {
-			t.Errorf("%s: length %d, want %d (%d bands)", a.ID, gotLen, wantLen, wireBands)
+		return out
+	}
+	if got, want := copiesOf(built), copiesOf(live); !reflect.DeepEqual(got, want) || len(got) == 0 {
+		t.Errorf("copies of w-late2: %v after a build, %v after a live load", got, want)
+	}
+	// Reopened, the file is read again.
+	if err := built.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if built, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := built.Add([]Article{late("w-late3", "w-copy1")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := groupKey(t, built, "w-late3"); got != groupKey(t, live, "w-late1") {
+		t.Errorf("an article written after reopening has group key %q, want %q", got, groupKey(t, live, "w-late1"))
+	}
+}
+
+// lshTerms counts the band terms in the index.
+func lshTerms(t *testing.T, ix *Index) int {
+	t.Helper()
+	d, err := ix.bleve.FieldDict(fieldLSH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	n := 0
+	for e, err := d.Next(); e != nil || err != nil; e, err = d.Next() {
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, d := range []*document.Document{want, got} {
-			for _, f := range d.Fields {
-				if f.Name() != fieldLSH {
-					f.Analyze()
-				}
-			}
+		n++
+	}
+	return n
+}
+
+// TestBandFileDamaged: a wire-bands file that is not one, or is cut short,
+// stops the index from opening, with a message that says to rebuild it.
+func TestBandFileDamaged(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	var st IngestStats
+	ix, err := BuildFiles(context.Background(), dir, []string{writeArticles(t, fixtures("w-agency", "w-copy1"))}, IngestOptions{}, &st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	path := filepath.Join(dir, bandsFile)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{
+		"empty":       nil,
+		"other magic": append([]byte("bahth wire bandz"), good[16:]...),
+		"cut short":   good[:len(good)-3],
+		"too long":    append(slices.Clone(good), 'x'),
+	} {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
 		}
-		if g, w := zapFrequencies(got), zapFrequencies(want); !reflect.DeepEqual(g, w) {
-			t.Errorf("%s: one field %v\nfields %v", a.ID, g[fieldLSH], w[fieldLSH])
+		ix, err := Open(dir)
+		if err == nil {
+			ix.Close()
+			t.Errorf("%s: the index opened", name)
+		} else if !strings.Contains(err.Error(), "reindex") {
+			t.Errorf("%s: %v does not say to reindex", name, err)
 		}
 	}
 }

@@ -29,8 +29,11 @@ package index
 // band term become candidates: with similarity J they share at least one of
 // the bands with probability 1-(1-J^bandRows)^wireBands, which is 0.47 at
 // J = 0.25, 0.66 at J = 0.3, 0.93 at J = 0.4 and 0.99 at J = 0.5; an
-// unrelated pair at J = 0.05 is a candidate with probability 0.005.
-// Candidates (at most maxCandidates, those sharing most bands) are copies
+// unrelated pair at J = 0.05 is a candidate with probability 0.005. A bulk
+// build (bulk.go) finds them in memory and writes its articles' band terms
+// to the wire-bands file beside the index (bandfile.go) instead of into
+// it; an article written later looks in both. Candidates (at most
+// maxCandidates from each, those sharing most bands) are copies
 // when their estimated similarity reaches wireThreshold, or when the
 // estimated containment of the shorter text in the longer reaches
 // wireContainment with a similarity of at least wireCutThreshold (a paper
@@ -286,45 +289,17 @@ type wireInfo struct {
 	sig   packed
 }
 
-// addTo adds the wire fields to the article's bleve document: the band
-// terms as one field per band, or, when bands is not nil, as that one
-// field already analyzed (bandField; w.bands is then unused).
-func (w *wireInfo) addTo(doc *document.Document, bands document.Field) {
+// addTo adds the wire fields to the article's bleve document: the group
+// key, the band terms (none in a bulk build, which writes them to the
+// wire-bands file instead, bandfile.go) and the signature.
+func (w *wireInfo) addTo(doc *document.Document) {
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldWire, nil, []byte(w.key), bindex.IndexField|bindex.StoreField))
-	if bands != nil {
-		doc.AddField(bands)
-	} else {
-		for i, b := range w.bands {
-			doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLSH, []uint64{uint64(i)}, []byte(b), bindex.IndexField))
-		}
+	for i, b := range w.bands {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLSH, []uint64{uint64(i)}, []byte(b), bindex.IndexField))
 	}
 	if w.sig != nil {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldMinHash, nil, w.sig, bindex.StoreField))
 	}
-}
-
-// bandField is what zap indexes of the band fields that addTo adds for
-// terms, as one field already analyzed: each term once with its count (two
-// bands never share a term, the band number being hashed in), no
-// locations (the fields keep no term vectors), and the fields' summed
-// length, one per band, which zap turns into the norm. A bulk build makes
-// it in its workers (bulk.go) instead of analyzing wireBands one-term
-// fields in the segment workers and merging their frequencies there, a
-// map per band per article. TestBandField checks it against the fields.
-func bandField(terms []string) document.Field {
-	tfs := make(bindex.TokenFrequencies, len(terms))
-	slab := make([]bindex.TokenFreq, len(terms))
-	for i, t := range terms {
-		tf := tfs[t]
-		if tf == nil {
-			slab[i].Term = []byte(t)
-			tf = &slab[i]
-			tfs[t] = tf
-		}
-		tf.SetFrequency(tf.Frequency() + 1)
-	}
-	f := document.NewTextFieldWithIndexingOptions(fieldLSH, nil, nil, bindex.IndexField)
-	return analyzedField{Field: f, length: len(terms), freqs: tfs}
 }
 
 // wireState holds the articles of the batches being written, which a
@@ -463,7 +438,19 @@ func (ix *Index) wireCandidates(ctx context.Context, w *wireInfo) ([]WireMatch, 
 	if err != nil {
 		return nil, fmt.Errorf("looking up wire copies of %s: %w", w.id, err)
 	}
-	for _, h := range res.Hits {
+	hits := res.Hits
+	// The articles of a bulk build whose bands w shares (bandfile.go): the
+	// most sharing, with their stored signatures, as they are now.
+	if ids := ix.bands.candidates(w.bands, w.id, maxCandidates+1); len(ids) > 0 {
+		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+		req.Fields = []string{fieldWire, fieldMinHash}
+		res, err := ix.bleve.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("looking up wire copies of %s: %w", w.id, err)
+		}
+		hits = append(hits, res.Hits...)
+	}
+	for _, h := range hits {
 		// An article of a batch in flight is compared in its new version.
 		if seen[h.ID] || st.inflight[h.ID] != nil {
 			continue

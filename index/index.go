@@ -30,6 +30,7 @@ type Index struct {
 	stats fieldStats
 
 	wire     wireState    // wire copies of the batches being written (dedup.go)
+	bands    *bandFile    // the band terms of a bulk build (bandfile.go), or nil
 	sugg     suggestState // the vocabulary of Suggest and DidYouMean (suggest.go)
 	synonyms *synonyms    // query-time alternatives
 	pairHits *pairCache   // pairs' documents per segment (paircache.go)
@@ -128,6 +129,10 @@ func Open(dir string) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("opening index %s: reading statistics: %w", dir, err)
 	}
+	if ix.bands, err = openBandFile(dir); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("opening index %s: %w", dir, err)
+	}
 	if raw != nil {
 		if err := json.Unmarshal(raw, &ix.stats); err != nil {
 			b.Close()
@@ -164,7 +169,7 @@ func (ix *Index) Analyzers() (stem, exact string) {
 
 // Close releases the index; closing it again does nothing.
 func (ix *Index) Close() error {
-	ix.closeOnce.Do(func() { ix.closeErr = ix.bleve.Close() })
+	ix.closeOnce.Do(func() { ix.closeErr = errors.Join(ix.bleve.Close(), ix.bands.close()) })
 	return ix.closeErr
 }
 
@@ -271,7 +276,7 @@ func (ix *Index) add(articles []Article, replaced int) error {
 		if err != nil {
 			return err
 		}
-		wires[i].addTo(doc, nil)
+		wires[i].addTo(doc)
 		if err := batch.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}

@@ -35,7 +35,10 @@ const (
 // Version 5: the v2 analyzers (analyzer/registry.go): more stop words and
 // a second ال stripped, which changes the terms of every field and the
 // wire-copy shingles.
-const SchemaVersion = 5
+// Version 6: a bulk build writes its articles' LSH band terms to the
+// wire-bands file (bandfile.go), not to the "lsh" field, which then holds
+// only the articles written since; an older build would not read them.
+const SchemaVersion = 6
 
 // Options choose the analyzers of a new index. The zero value is Bahth's
 // analysis; other analyzers exist for ablations and comparisons.
@@ -85,8 +88,9 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 		doc.AddFieldMappingsAt(f, kw())
 	}
 	// Wire copies (dedup.go): the group key, stored; the LSH band terms,
-	// indexed only. Ingest adds them to each document itself, beside the
-	// stored-only packed signature "minhash".
+	// indexed only (a bulk build writes its own to the wire-bands file).
+	// Ingest adds them to each document itself, beside the stored-only
+	// packed signature "minhash".
 	wire := kw()
 	wire.Store = true
 	wire.DocValues = false
