@@ -129,7 +129,11 @@ func buildAt(ctx context.Context, path string, opts IngestOptions, st *IngestSta
 	if err := empty.Close(); err != nil {
 		return err
 	}
-	sink, err := newBuilderSink(ixPath, staging, bulkSegmentDocs)
+	shapes, err := unstoredShapes(m)
+	if err != nil {
+		return err
+	}
+	sink, err := newBuilderSink(ixPath, staging, bulkSegmentDocs, shapes)
 	if err != nil {
 		return fmt.Errorf("building index in %s: %w", path, err)
 	}
@@ -686,7 +690,7 @@ type builderSink struct {
 	internal map[string][]byte // the index's mapping, as bleve keeps it
 }
 
-func newBuilderSink(ixPath, staging string, segDocs int) (*builderSink, error) {
+func newBuilderSink(ixPath, staging string, segDocs int, shapes []fieldShape) (*builderSink, error) {
 	b, err := bleve.Open(ixPath)
 	if err != nil {
 		return nil, err
@@ -696,7 +700,7 @@ func newBuilderSink(ixPath, staging string, segDocs int) (*builderSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	seg, err := newSegmentSink(filepath.Join(staging, "segments"), segDocs)
+	seg, err := newSegmentSink(filepath.Join(staging, "segments"), segDocs, shapes)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/bahth/bahth/internal/samples"
 	"github.com/blevesearch/bleve/v2/document"
 	bindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // writeArticles writes articles as a JSON Lines file.
@@ -442,6 +443,57 @@ func TestBandFileDamaged(t *testing.T) {
 			t.Errorf("%s: the index opened", name)
 		} else if !strings.Contains(err.Error(), "reindex") {
 			t.Errorf("%s: %v does not say to reindex", name, err)
+		}
+	}
+}
+
+// TestSameFields: the segments of a build define the same fields, whether
+// their articles have a section, tags and an update date or not, and the
+// fields added for that hold no term.
+func TestSameFields(t *testing.T) {
+	m := newMapping(Options{})
+	shapes, err := unstoredShapes(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := WireFixtures["w-agency"]
+	full.Tags, full.Authors, full.UpdatedAt = []string{"وسم"}, []string{"كاتب"}, full.PublishedAt
+	bare := Article{ID: "bare", Body: WireFixtures["w-football"].Body}
+	dir := t.TempDir()
+	write := func(a Article, shapes []fieldShape) segment.Segment {
+		doc, err := articleDocument(m, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts textTokens
+		var lens [4]int64
+		analyzeDocument(doc, &lens, &texts)
+		(&wireInfo{id: a.ID, key: a.ID}).addTo(doc)
+		path := filepath.Join(dir, fmt.Sprintf("%s-%d.zap", a.ID, len(shapes)))
+		if err := writeSegment([]bindex.Document{doc}, path, shapes); err != nil {
+			t.Fatal(err)
+		}
+		seg, err := segPlugin.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { seg.Close() })
+		return seg
+	}
+	if a, b := write(full, nil).Fields(), write(bare, nil).Fields(); reflect.DeepEqual(a, b) {
+		t.Fatalf("without shapes the two segments define the same fields %v: the test shows nothing", a)
+	}
+	fullSeg, bareSeg := write(full, shapes), write(bare, shapes)
+	if a, b := fullSeg.Fields(), bareSeg.Fields(); !reflect.DeepEqual(a, b) {
+		t.Errorf("fields %v and %v", a, b)
+	}
+	for _, f := range []string{"section", "tags", "author", "updated_at"} {
+		d, err := bareSeg.Dictionary(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := d.Cardinality(); n != 0 {
+			t.Errorf("%s holds %d terms in a segment whose article has none", f, n)
 		}
 	}
 }

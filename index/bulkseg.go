@@ -29,15 +29,18 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/util"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -52,6 +55,7 @@ var segPlugin = &zap.ZapPlugin{}
 type segmentSink struct {
 	dir     string
 	segDocs int
+	shapes  []fieldShape // the unstored fields every segment defines
 	batch   []index.Document
 	jobs    chan segJob
 	wg      sync.WaitGroup
@@ -66,11 +70,11 @@ type segJob struct {
 	docs []index.Document
 }
 
-func newSegmentSink(dir string, segDocs int) (*segmentSink, error) {
+func newSegmentSink(dir string, segDocs int, shapes []fieldShape) (*segmentSink, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	s := &segmentSink{dir: dir, segDocs: segDocs, jobs: make(chan segJob)}
+	s := &segmentSink{dir: dir, segDocs: segDocs, shapes: shapes, jobs: make(chan segJob)}
 	for range runtime.GOMAXPROCS(0) {
 		s.wg.Add(1)
 		go s.work()
@@ -107,7 +111,7 @@ func (s *segmentSink) work() {
 	defer s.wg.Done()
 	for j := range s.jobs {
 		path := filepath.Join(s.dir, fmt.Sprintf("%06d.zap", j.n))
-		err := writeSegment(j.docs, path)
+		err := writeSegment(j.docs, path, s.shapes)
 		s.mu.Lock()
 		if err != nil && s.err == nil {
 			s.err = fmt.Errorf("writing segment %d: %w", j.n, err)
@@ -119,8 +123,10 @@ func (s *segmentSink) work() {
 
 // writeSegment analyzes what the workers of the build left to analyze (the
 // keyword fields; the text fields are analyzedField) as the Builder does,
-// and writes the documents as a zap segment at path.
-func writeSegment(docs []index.Document, path string) error {
+// and writes the documents as a zap segment at path, defining every field
+// of shapes (sameFields).
+func writeSegment(docs []index.Document, path string, shapes []fieldShape) error {
+	sameFields(docs, shapes)
 	for _, d := range docs {
 		d.AddIDField()
 		analyzeRest(d)
@@ -135,6 +141,64 @@ func writeSegment(docs []index.Document, path string) error {
 		return fmt.Errorf("segment %T can't be written", seg)
 	}
 	return us.Persist(path)
+}
+
+// fieldShape is a field's name and indexing options.
+type fieldShape struct {
+	name string
+	opts index.FieldIndexingOptions
+}
+
+// unstoredShapes returns the indexed, unstored fields of a Bahth document
+// mapped by m, with their options: those of an article with every field.
+func unstoredShapes(m mapping.IndexMapping) ([]fieldShape, error) {
+	day := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	full := Article{ID: "x", Title: "t", Summary: "s", Body: "b", Authors: []string{"a"}, Section: "s",
+		Tags: []string{"t"}, Source: "s", URL: "u", Lang: "ar", PublishedAt: day, UpdatedAt: day}
+	doc, err := articleDocument(m, full)
+	if err != nil {
+		return nil, err
+	}
+	(&wireInfo{id: full.ID, key: full.ID, sig: make(packed, packedLen)}).addTo(doc)
+	opts := map[string]index.FieldIndexingOptions{}
+	for _, f := range doc.Fields {
+		if o := f.Options(); o.IsIndexed() && !o.IsStored() {
+			opts[f.Name()] |= o
+		}
+	}
+	var out []fieldShape
+	for _, name := range slices.Sorted(maps.Keys(opts)) {
+		out = append(out, fieldShape{name, opts[name]})
+	}
+	return out, nil
+}
+
+// sameFields adds to the first document an empty field (no term, no
+// length, nothing stored) for each of shapes that none of docs has, so
+// that every segment of a build defines the same fields. Zap merges
+// segments that do by copying their stored documents and their postings'
+// frequencies and locations as they are; one segment without a field
+// (500 articles from a source without sections) made the final merge
+// decode and encode all of them again. Stored fields are left out of
+// shapes: an empty one would be stored.
+func sameFields(docs []index.Document, shapes []fieldShape) {
+	if len(docs) == 0 || len(shapes) == 0 {
+		return
+	}
+	first, ok := docs[0].(*document.Document)
+	if !ok {
+		return
+	}
+	present := map[string]bool{}
+	for _, d := range docs {
+		d.VisitFields(func(f index.Field) { present[f.Name()] = true })
+	}
+	for _, s := range shapes {
+		if !present[s.name] {
+			f := document.NewTextFieldWithIndexingOptions(s.name, nil, nil, s.opts)
+			first.AddField(analyzedField{Field: f, freqs: index.TokenFrequencies{}})
+		}
+	}
 }
 
 // analyzeRest is scorch's analyze for the documents of a build: it analyzes

@@ -38,6 +38,9 @@ const (
 // Version 6: a bulk build writes its articles' LSH band terms to the
 // wire-bands file (bandfile.go), not to the "lsh" field, which then holds
 // only the articles written since; an older build would not read them.
+// The keyword and date fields are no longer stored (_source holds them),
+// which lets every segment of a bulk build define the same fields
+// (sameFields in bulkseg.go).
 const SchemaVersion = 6
 
 // Options choose the analyzers of a new index. The zero value is Bahth's
@@ -59,7 +62,8 @@ func (o Options) withDefaults() Options {
 
 // newMapping maps an article's ranking fields; see Index.document for
 // what goes in each. Loading cost decided the options (BENCHMARKS.md):
-// no text field is stored (_source holds the article), only text keeps
+// no text, keyword or date field is stored (_source holds the article)
+// but the wire-copy group and the url, only text keeps
 // term vectors (positions for pairs and phrases), and nothing is indexed
 // twice except what the ranking reads: text, exact, title and lead.
 func newMapping(o Options) *mapping.IndexMappingImpl {
@@ -73,10 +77,11 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 		f.DocValues = false
 		return f
 	}
-	kw := func() *mapping.FieldMapping {
+	kw := func() *mapping.FieldMapping { // not stored: _source holds the article
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.IncludeInAll = false
+		f.Store = false
 		return f
 	}
 	doc := bleve.NewDocumentMapping()
@@ -100,13 +105,9 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fieldLSH, lsh)
 	// The id again as a keyword with doc values: sorting on it breaks ties
 	// without loading each candidate's stored document, which "_id" costs.
-	id := kw()
-	id.Store = false
-	doc.AddFieldMappingsAt(fieldID, id)
+	doc.AddFieldMappingsAt(fieldID, kw())
 	for _, f := range []string{fieldMonth, fieldDay} {
-		k := kw()
-		k.Store = false
-		doc.AddFieldMappingsAt(f, k)
+		doc.AddFieldMappingsAt(f, kw())
 	}
 	url := kw()
 	url.Index = false
@@ -116,6 +117,7 @@ func newMapping(o Options) *mapping.IndexMappingImpl {
 	for _, f := range []string{"published_at", "updated_at"} {
 		date := bleve.NewDateTimeFieldMapping()
 		date.IncludeInAll = false
+		date.Store = false
 		doc.AddFieldMappingsAt(f, date)
 	}
 	all := bleve.NewDocumentDisabledMapping()

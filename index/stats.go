@@ -85,12 +85,15 @@ func (ix *Index) edgeDate(sort string) (time.Time, error) {
 	q.SetField("published_at")
 	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
 	req.SortBy([]string{sort})
-	req.Fields = []string{"published_at"}
+	req.Fields = []string{sourceField}
 	res, err := ix.bleve.Search(req)
 	if err != nil || len(res.Hits) == 0 {
 		return time.Time{}, err
 	}
-	s, _ := res.Hits[0].Fields["published_at"].(string)
-	t, _ := time.Parse(time.RFC3339, s)
-	return t, nil
+	raw, _ := res.Hits[0].Fields[sourceField].(string)
+	var a Article
+	if err := a.UnmarshalJSON([]byte(raw)); err != nil {
+		return time.Time{}, fmt.Errorf("stored article %s: %w", res.Hits[0].ID, err)
+	}
+	return a.PublishedAt, nil
 }
