@@ -21,7 +21,7 @@ import (
 )
 
 // writeArticles writes articles as a JSON Lines file.
-func writeArticles(t *testing.T, articles []Article) string {
+func writeArticles(t testing.TB, articles []Article) string {
 	t.Helper()
 	var buf bytes.Buffer
 	for _, a := range articles {
@@ -496,4 +496,35 @@ func TestSameFields(t *testing.T) {
 			t.Errorf("%s holds %d terms in a segment whose article has none", f, n)
 		}
 	}
+}
+
+// FuzzBandFile: whatever a wire-bands file holds, opening it and looking
+// up candidates returns an error or ids, never a panic.
+func FuzzBandFile(f *testing.F) {
+	dir := f.TempDir()
+	var st IngestStats
+	ix, err := BuildFiles(context.Background(), filepath.Join(dir, "ix"), []string{writeArticles(f, fixtures("w-agency", "w-copy1", "w-football"))}, IngestOptions{}, &st)
+	if err != nil {
+		f.Fatal(err)
+	}
+	ix.Close()
+	good, err := os.ReadFile(filepath.Join(dir, "ix", bandsFile))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:bandsHeader])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d := t.TempDir()
+		if err := os.WriteFile(filepath.Join(d, bandsFile), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		bf, err := openBandFile(d)
+		if err != nil {
+			return
+		}
+		defer bf.close()
+		terms, _ := wireSignature(WireFixtures["w-copy1"])
+		bf.candidates(terms, "", maxCandidates)
+	})
 }
