@@ -1,4 +1,4 @@
 package index
 
-// SwapDistance exposes swapDistance to the external tests.
-var SwapDistance = swapDistance
+// EditDistance exposes editDistance to the external tests.
+var EditDistance = editDistance

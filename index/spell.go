@@ -171,11 +171,18 @@ func hasLetter(w string) bool {
 	return false
 }
 
-// runeDistance is the Levenshtein distance of a and b counted in runes.
-func runeDistance(a, b string) int {
+// runeDistance and swapDistance count edits in runes: Levenshtein's, and
+// with a swap of two neighbouring letters as one edit.
+func runeDistance(a, b string) int { return editDistance(a, b, false) }
+func swapDistance(a, b string) int { return editDistance(a, b, true) }
+
+// editDistance is the Levenshtein distance of a and b in runes; with
+// swaps, their optimal-string-alignment distance, where a swap of two
+// neighbouring letters is one edit (تعلميه for تعليمه).
+func editDistance(a, b string, swaps bool) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	// Three rows: the one before the previous for swaps.
+	before, prev, cur := make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)
 	for j := range prev {
 		prev[j] = j
 	}
@@ -187,8 +194,11 @@ func runeDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if swaps && i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], before[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		before, prev, cur = prev, cur, before
 	}
 	return prev[len(rb)]
 }
@@ -337,34 +347,6 @@ func (ix *Index) knownStem(ctx context.Context, r bindex.IndexReader, text strin
 		}
 	}
 	return false
-}
-
-// swapDistance is the optimal-string-alignment distance of a and b in
-// runes: Levenshtein edits, and a swap of two neighbouring letters as one
-// (تعلميه for تعليمه).
-func swapDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }
 
 // splitWord splits the normalized word w into two words that articles

@@ -198,16 +198,21 @@ func TestTypoTolerance(t *testing.T) {
 	}
 }
 
-func TestSwapDistance(t *testing.T) {
+func TestEditDistance(t *testing.T) {
 	for _, tc := range []struct {
-		a, b string
-		want int
+		a, b          string
+		levenshtein   int
+		withSwapsOnes int
 	}{
-		{"تعلميه", "تعليمه", 1}, {"الكاليدرا", "الكالديرا", 1}, {"ماندولبرو", "ماندلبرو", 1},
-		{"abc", "abc", 0}, {"", "ab", 2}, {"ab", "ba", 1}, {"abc", "ca", 3},
+		{"تعلميه", "تعليمه", 2, 1}, {"الكاليدرا", "الكالديرا", 2, 1}, {"ماندولبرو", "ماندلبرو", 1, 1},
+		{"abc", "abc", 0, 0}, {"", "ab", 2, 2}, {"ab", "", 2, 2}, {"ab", "ba", 2, 1}, {"abc", "ca", 3, 3},
+		{"kitten", "sitting", 3, 3}, {"abcd", "badc", 3, 2},
 	} {
-		if got := index.SwapDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("swapDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		if got := index.EditDistance(tc.a, tc.b, false); got != tc.levenshtein {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.levenshtein)
+		}
+		if got := index.EditDistance(tc.a, tc.b, true); got != tc.withSwapsOnes {
+			t.Errorf("editDistance(%q, %q) with swaps = %d, want %d", tc.a, tc.b, got, tc.withSwapsOnes)
 		}
 	}
 }
