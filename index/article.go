@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -59,6 +60,18 @@ func (a Article) MarshalJSON() ([]byte, error) {
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
+}
+
+// storedSource reads the article a hit's fields hold in _source (ok is
+// false when they hold none), parsed once: json.Unmarshal would check the
+// whole text before handing it to UnmarshalJSON, which reads it again.
+func storedSource(fields map[string]any) (a Article, ok bool, err error) {
+	raw, ok := fields[sourceField].(string)
+	if !ok {
+		return Article{}, false, nil
+	}
+	err = a.UnmarshalJSON([]byte(raw))
+	return a, true, err
 }
 
 // UnmarshalJSON reads what MarshalJSON writes (a stored article).
@@ -153,15 +166,25 @@ func invalidUTF8At(b []byte) int {
 
 // decodeString accepts a JSON string or null. v comes from a document
 // already decoded, so a string without escapes is its bytes between the
-// quotes (the line is valid UTF-8, checked first): json.Unmarshal would
-// validate it once more and copy it as well.
+// quotes (the line is valid UTF-8, checked first), and one with escapes is
+// mostly what strconv.Unquote makes of it: json.Unmarshal would validate
+// it once more before decoding it.
 func decodeString(v json.RawMessage, dst *string) error {
 	if string(v) == "null" {
 		return nil
 	}
-	if n := len(v); n >= 2 && v[0] == '"' && v[n-1] == '"' && bytes.IndexByte(v, '\\') < 0 {
-		*dst = string(v[1 : n-1])
-		return nil
+	if n := len(v); n >= 2 && v[0] == '"' && v[n-1] == '"' {
+		if bytes.IndexByte(v, '\\') < 0 {
+			*dst = string(v[1 : n-1])
+			return nil
+		}
+		// Go's escapes include JSON's but \/ and surrogate pairs, which
+		// fail here and are left to json.Unmarshal; JSON's other escapes
+		// mean the same in Go, and Go's own cannot be in valid JSON.
+		if u, err := strconv.Unquote(string(v)); err == nil {
+			*dst = u
+			return nil
+		}
 	}
 	if err := json.Unmarshal(v, dst); err != nil {
 		return fmt.Errorf("want a string, got %s", jsonKind(v))

@@ -568,9 +568,8 @@ func (ix *Index) WireCandidates(ctx context.Context, id string) ([]WireMatch, er
 	if err != nil {
 		return nil, err
 	}
-	var a Article
-	raw, _ := h.Fields[sourceField].(string)
-	if err := a.UnmarshalJSON([]byte(raw)); err != nil {
+	a, _, err := storedSource(h.Fields)
+	if err != nil {
 		return nil, fmt.Errorf("stored article %q: %w", id, err)
 	}
 	w := &wireInfo{id: id}

@@ -2,7 +2,7 @@ package index
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -13,9 +13,11 @@ func (ix *Index) Get(ctx context.Context, id string) (Article, error) {
 	if err != nil {
 		return Article{}, err
 	}
-	raw, _ := h.Fields[sourceField].(string)
-	var a Article
-	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+	a, ok, err := storedSource(h.Fields)
+	if err == nil && !ok {
+		err = errors.New("nothing stored")
+	}
+	if err != nil {
 		return Article{}, fmt.Errorf("stored article %q: %w", id, err)
 	}
 	return a, nil

@@ -322,6 +322,8 @@ func TestParseArticle(t *testing.T) {
 		{name: "unknown fields are kept", in: `{"id":"u1","title":"ت","views":12,"meta":{"a":1}}`,
 			want: index.Article{ID: "u1", Title: "ت", Extra: map[string]json.RawMessage{"views": json.RawMessage(`12`), "meta": json.RawMessage(`{"a":1}`)}}},
 		{name: "escapes", in: `{"id":"s\"1","title":"سطر\nآخر \u0627\/\t"}`, want: index.Article{ID: `s"1`, Title: "سطر\nآخر ا/\t"}},
+		{name: "escapes Go reads", in: `{"id":"s3","title":"سطر\nآخر \u0627\t\\ \"ب\" \u00e9"}`, want: index.Article{ID: "s3", Title: "سطر\nآخر ا\t\\ \"ب\" é"}},
+		{name: "a surrogate pair", in: `{"id":"s4","title":"ت \ud83d\ude00 \ud800"}`, want: index.Article{ID: "s4", Title: "ت 😀 \ufffd"}},
 		{name: "spaces between values", in: `{ "id" : "s2" , "title" : "ت" , "meta" : { "a" : [1, 2] } }`,
 			want: index.Article{ID: "s2", Title: "ت", Extra: map[string]json.RawMessage{"meta": json.RawMessage(`{ "a" : [1, 2] }`)}}},
 		{name: "date alias", in: `{"id":"n2","title":"ت","date":"2025-03-12T00:00:00Z"}`, want: index.Article{ID: "n2", Title: "ت", PublishedAt: day}},

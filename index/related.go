@@ -38,7 +38,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -109,9 +108,8 @@ func (ix *Index) Related(ctx context.Context, id string, opt RelatedOptions) ([]
 	if err != nil {
 		return nil, err
 	}
-	var seed Article
-	raw, _ := h.Fields[sourceField].(string)
-	if err := json.Unmarshal([]byte(raw), &seed); err != nil {
+	seed, _, err := storedSource(h.Fields)
+	if err != nil {
 		return nil, fmt.Errorf("stored article %q: %w", id, err)
 	}
 	terms, err := ix.relatedTerms(ctx, seed)
@@ -150,9 +148,7 @@ func (ix *Index) Related(ctx context.Context, id string, opt RelatedOptions) ([]
 		}
 		m := found[i]
 		hit := Hit{ID: m.ID, Score: m.Score}
-		if raw, ok := m.Fields[sourceField].(string); ok {
-			_ = json.Unmarshal([]byte(raw), &hit.Article)
-		}
+		hit.Article, _, _ = storedSource(m.Fields)
 		out = append(out, hit)
 	}
 	return out, nil

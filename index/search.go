@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -402,10 +401,10 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 				e.Value -= tier
 			}
 		}
-		if raw, ok := h.Fields[sourceField].(string); ok {
-			if err := json.Unmarshal([]byte(raw), &hit.Article); err != nil {
-				return nil, fmt.Errorf("article %s: stored source: %w", h.ID, err)
-			}
+		if a, ok, err := storedSource(h.Fields); err != nil {
+			return nil, fmt.Errorf("article %s: stored source: %w", h.ID, err)
+		} else if ok {
+			hit.Article = a
 		}
 		out.Hits = append(out.Hits, hit)
 	}

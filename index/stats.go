@@ -90,9 +90,8 @@ func (ix *Index) edgeDate(sort string) (time.Time, error) {
 	if err != nil || len(res.Hits) == 0 {
 		return time.Time{}, err
 	}
-	raw, _ := res.Hits[0].Fields[sourceField].(string)
-	var a Article
-	if err := a.UnmarshalJSON([]byte(raw)); err != nil {
+	a, _, err := storedSource(res.Hits[0].Fields)
+	if err != nil {
 		return time.Time{}, fmt.Errorf("stored article %s: %w", res.Hits[0].ID, err)
 	}
 	return a.PublishedAt, nil

@@ -317,9 +317,8 @@ func (ix *Index) storedArticles(ids []string) ([]Article, error) {
 	}
 	out := make([]Article, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		raw, _ := h.Fields[sourceField].(string)
-		var a Article
-		if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		a, _, err := storedSource(h.Fields)
+		if err != nil {
 			return nil, fmt.Errorf("stored article %s: %w", h.ID, err)
 		}
 		out = append(out, a)
