@@ -174,8 +174,8 @@ func (b *bandFile) id(ord int) string {
 
 // candidates returns the ids of the built articles that share a band term
 // with terms, the ones sharing most first (ties in build order), at most
-// max of them, self excluded.
-func (b *bandFile) candidates(terms []string, self string, max int) []string {
+// limit of them, self excluded.
+func (b *bandFile) candidates(terms []string, self string, limit int) []string {
 	if b == nil {
 		return nil
 	}
@@ -203,7 +203,7 @@ func (b *bandFile) candidates(terms []string, self string, max int) []string {
 	for _, o := range ords {
 		if id := b.id(o); id != "" && id != self {
 			out = append(out, id)
-			if len(out) == max {
+			if len(out) == limit {
 				break
 			}
 		}

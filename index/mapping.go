@@ -62,10 +62,10 @@ func (o Options) withDefaults() Options {
 
 // newMapping maps an article's ranking fields; see Index.document for
 // what goes in each. Loading cost decided the options (BENCHMARKS.md):
-// no text, keyword or date field is stored (_source holds the article)
-// but the wire-copy group and the url, only text keeps
-// term vectors (positions for pairs and phrases), and nothing is indexed
-// twice except what the ranking reads: text, exact, title and lead.
+// only the wire-copy group and the url are stored besides _source, which
+// holds the article; only text keeps term vectors (positions for pairs
+// and phrases); and nothing is indexed twice except what the ranking
+// reads: text, exact, title and lead.
 func newMapping(o Options) *mapping.IndexMappingImpl {
 	o = o.withDefaults()
 	text := func(an string, positions bool) *mapping.FieldMapping {
