@@ -14,7 +14,8 @@ package index
 // Several workers parse, map and analyze the articles and compute their
 // wire signatures; one goroutine takes them in input order, rejects, finds
 // wire copies in an in-memory LSH table (the index can't be searched while
-// it is built) and hands the documents to the segment workers
+// it is built; the table's band terms are written to the wire-bands file at
+// the end, bandfile.go) and hands the documents to the segment workers
 // (bulkseg.go), which write the segments in parallel, one per core. An id
 // seen a second time is passed back to the caller (dup), who applies it
 // once the index is open, as an ordinary upsert: the later version wins,
