@@ -77,7 +77,7 @@ func newSegmentSink(dir string, segDocs int, shapes []fieldShape) (*segmentSink,
 	s := &segmentSink{dir: dir, segDocs: segDocs, shapes: shapes, jobs: make(chan segJob)}
 	for range runtime.GOMAXPROCS(0) {
 		s.wg.Add(1)
-		go s.work()
+		go s.work(s.jobs) // not s.jobs read later: abort sets it to nil
 	}
 	return s, nil
 }
@@ -107,9 +107,9 @@ func (s *segmentSink) flush() error {
 	return nil
 }
 
-func (s *segmentSink) work() {
+func (s *segmentSink) work(jobs <-chan segJob) {
 	defer s.wg.Done()
-	for j := range s.jobs {
+	for j := range jobs {
 		path := filepath.Join(s.dir, fmt.Sprintf("%06d.zap", j.n))
 		err := writeSegment(j.docs, path, s.shapes)
 		s.mu.Lock()
