@@ -393,6 +393,18 @@ func TestBuildBandFile(t *testing.T) {
 	if got := groupKey(t, built, "w-late3"); got != groupKey(t, live, "w-late1") {
 		t.Errorf("an article written after reopening has group key %q, want %q", got, groupKey(t, live, "w-late1"))
 	}
+	// Closed, the index drops the file it unmapped, under the lock its
+	// readers hold: a write still running when Close is called never reads
+	// freed memory.
+	if err := built.Close(); err != nil {
+		t.Fatal(err)
+	}
+	built.wire.mu.Lock()
+	kept := built.bands != nil
+	built.wire.mu.Unlock()
+	if kept {
+		t.Error("a closed index still holds its unmapped band file")
+	}
 }
 
 // lshTerms counts the band terms in the index.

@@ -30,7 +30,7 @@ type Index struct {
 	stats fieldStats
 
 	wire     wireState    // wire copies of the batches being written (dedup.go)
-	bands    *bandFile    // the band terms of a bulk build (bandfile.go), or nil
+	bands    *bandFile    // the band terms of a bulk build (bandfile.go), or nil; read under wire.mu
 	sugg     suggestState // the vocabulary of Suggest and DidYouMean (suggest.go)
 	synonyms *synonyms    // query-time alternatives
 	pairHits *pairCache   // pairs' documents per segment (paircache.go)
@@ -169,7 +169,17 @@ func (ix *Index) Analyzers() (stem, exact string) {
 
 // Close releases the index; closing it again does nothing.
 func (ix *Index) Close() error {
-	ix.closeOnce.Do(func() { ix.closeErr = errors.Join(ix.bleve.Close(), ix.bands.close()) })
+	ix.closeOnce.Do(func() {
+		err := ix.bleve.Close()
+		// The band file is read under the wire lock (wireCandidates): a
+		// write still running finishes with it, a later one finds none,
+		// and nothing reads the mapping once it is gone.
+		ix.wire.mu.Lock()
+		bands := ix.bands
+		ix.bands = nil
+		ix.wire.mu.Unlock()
+		ix.closeErr = errors.Join(err, bands.close())
+	})
 	return ix.closeErr
 }
 
