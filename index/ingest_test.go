@@ -226,4 +226,15 @@ func TestReindex(t *testing.T) {
 	if err != nil || len(res.Hits) == 0 || res.Hits[0].ID != "g2" || string(res.Hits[0].Article.Extra["views"]) != "12" {
 		t.Errorf("after reindex: %v %+v", err, res)
 	}
+	// The reindex registered a stand-in for ar_news_v0 to read the old
+	// index; another index built with it is still refused, not analyzed
+	// with the stand-in.
+	other, otherDir := newIndex(t)
+	other.Close()
+	otherMeta := filepath.Join(otherDir, "bahth.json")
+	b, _ = os.ReadFile(otherMeta)
+	os.WriteFile(otherMeta, []byte(strings.Replace(string(b), `"ar_news_v2"`, `"ar_news_v0"`, 1)), 0o644)
+	if _, err := index.Open(otherDir); !errors.Is(err, index.ErrReindex) {
+		t.Errorf("Open of another ar_news_v0 index after a reindex = %v; want ErrReindex", err)
+	}
 }

@@ -71,7 +71,8 @@ func checkMeta(dir string) error {
 	}
 	cache := registry.NewCache()
 	for field, name := range m.Analyzers {
-		if _, err := cache.AnalyzerNamed(name); err != nil {
+		_, standIn := standIns.Load(name)
+		if _, err := cache.AnalyzerNamed(name); err != nil || standIn {
 			return fmt.Errorf("%w: %s was built with analyzer %s (field %s), which this build does not have; rebuild it: bahth reindex --index %s",
 				ErrReindex, dir, name, field, dir)
 		}

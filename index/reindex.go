@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -123,6 +124,11 @@ func storedLines(old bleve.Index) func(emit func(string, int, []byte) error) err
 	}
 }
 
+// standIns are the analyzer names registerMissingAnalyzers registered:
+// bleve's registry keeps them for the life of the process, and checkMeta
+// must still count them as analyzers this build does not have.
+var standIns sync.Map // name -> struct{}
+
 // registerMissingAnalyzers registers a stand-in for each analyzer the old
 // index names that this build lacks, so bleve can open it to read its
 // stored articles (nothing is analyzed with them).
@@ -145,6 +151,7 @@ func registerMissingAnalyzers(path string) error {
 		if err != nil {
 			return err
 		}
+		standIns.Store(name, struct{}{})
 	}
 	return nil
 }
