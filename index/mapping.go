@@ -20,13 +20,6 @@ const (
 	fieldDay   = "pub_day"   // published_at's UTC day, 2006-01-02, for the date histogram
 )
 
-// Names of the article's texts, used as snippet keys; summary and body are
-// indexed only inside text and exact.
-const (
-	fieldSummary = "summary"
-	fieldBody    = "body"
-)
-
 // SchemaVersion changes whenever the mapping below changes meaning.
 // Version 4: text is a real field with positions (was a composite of
 // title, summary and body), the pairs field is gone (pairs are found from

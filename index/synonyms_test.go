@@ -84,7 +84,7 @@ func TestDefaultSynonymsLoad(t *testing.T) {
 	if n := len(s.entries); n < 25 || n > 50 {
 		t.Errorf("synonyms.txt has %d entries; want 25 to 50", n)
 	}
-	if defaultSynonyms() != defaultSynonyms() {
+	if first, again := defaultSynonyms(), defaultSynonyms(); first != again {
 		t.Error("defaultSynonyms loads the file more than once")
 	}
 }

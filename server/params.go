@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,6 +192,3 @@ func articleID(c echo.Context) (string, error) {
 	}
 	return id, nil
 }
-
-// quote is for messages.
-func quote(s string) string { return fmt.Sprintf("%q", s) }
