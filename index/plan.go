@@ -371,11 +371,27 @@ func filterQueries(f Filter) []query.Query {
 	}
 	if !f.From.IsZero() || !f.To.IsZero() {
 		inclusive := true
-		d := bleve.NewDateRangeInclusiveQuery(f.From, f.To, &inclusive, &inclusive)
+		d := bleve.NewDateRangeInclusiveQuery(indexableDate(f.From), indexableDate(f.To), &inclusive, &inclusive)
 		d.SetField(fieldPublished)
 		out = append(out, d)
 	}
 	return out
+}
+
+// indexableDate brings a bound of a date range within the dates bleve can
+// index (minDate to maxDate), which hold every article's date: a range
+// reaching beyond them reaches their end, and one wholly outside them
+// matches nothing, instead of failing. The zero time (open) stays zero.
+func indexableDate(t time.Time) time.Time {
+	switch {
+	case t.IsZero():
+		return t
+	case t.Before(minDate):
+		return minDate
+	case t.After(maxDate):
+		return maxDate
+	}
+	return t
 }
 
 // query assembles the plan into one bleve query.

@@ -55,6 +55,10 @@ func TestFilters(t *testing.T) {
 		{"author of many", index.Request{Filter: index.Filter{Authors: []string{"عمر سليم"}}}, []string{"a2", "b2"}},
 		{"tag", index.Request{Filter: index.Filter{Tags: []string{"كتاب"}}}, []string{"c1", "c2", "c3"}},
 		{"date range inclusive", index.Request{Filter: index.Filter{From: jan1, To: jan31}}, []string{"a1", "b1", "c1"}},
+		{"a range from the year 10, beyond the dates an index holds", index.Request{Filter: index.Filter{From: time.Date(10, 1, 1, 0, 0, 0, 0, time.UTC), To: jan31}}, []string{"a1", "b1", "c1"}},
+		{"a range to the year 9999", index.Request{Filter: index.Filter{From: jan1, To: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}}, []string{"a1", "a2", "a3", "b1", "b2", "b3", "c1", "c2"}}, // c3 has no date
+		{"a range wholly before them", index.Request{Filter: index.Filter{From: time.Date(10, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(20, 1, 1, 0, 0, 0, 0, time.UTC)}}, nil},
+		{"a date typed in the query beyond them", index.Request{Query: "date:<0100"}, nil},
 		{"query and filter", index.Request{Query: "البطولة", Filter: index.Filter{Sources: []string{"الملعب"}}}, []string{"b1", "b2"}},
 		{"filter typed in the query", index.Request{Query: "التضخم section:اقتصاد"}, []string{"a1", "a2"}},
 		{"no match", index.Request{Filter: index.Filter{Sections: []string{"طقس"}}}, nil},

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -138,4 +140,39 @@ func TestWritesDisabled(t *testing.T) {
 	if r.Status != http.StatusForbidden || r.errorCode(t) != "writes_disabled" || !strings.Contains(string(r.Body), "BAHTH_API_KEY") {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
+}
+
+// FuzzReadEndpoints: whatever query string a client sends to a read
+// endpoint, the answer is a 2xx or a 4xx in the one error shape, never a
+// 5xx, and a JSON endpoint answers JSON.
+func FuzzReadEndpoints(f *testing.F) {
+	paths := []string{"/v1/search", "/v1/suggest", "/v1/articles/s01/related", "/v1/search.rss", "/v1/analyze", "/v1/articles/s01"}
+	for _, s := range []string{
+		"q=مصر", "q=مصر+٣&size=5&page=2", `q="الكتاب&sort=date`, "q=a&from=2020-01-01&to=bad", "q=x&facets=section,source&interval=month",
+		"q=ترامب&recency=7d", "q=x&cursor=abc", "q=-&collapse=false&explain=true", "q=الكتا*&snippets=3&snippet_length=40",
+		"q=x&track_total_hits=true&typo_tolerance=false", "prefix=الك&size=3", "size=3&from=2018-01-01", "text=وزارة&analyzer=ar_news_v2",
+		"q=%D9%85%D8%B5%D8%B1&section=%D8%B3", "q=\u200fمصر\u200f&page=0", "q=a&facet_size=-1", "fields=title",
+	} {
+		for i := range paths {
+			f.Add(uint8(i), s)
+		}
+	}
+	h := New(shared, testConfig()).Handler()
+	f.Fuzz(func(t *testing.T, which uint8, rawQuery string) {
+		path := paths[int(which)%len(paths)]
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		r.URL.RawQuery = rawQuery
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		body := w.Body.Bytes()
+		switch {
+		case w.Code >= 500:
+			t.Fatalf("GET %s?%s: %d %.300s", path, rawQuery, w.Code, body)
+		case w.Code >= 400:
+			res := response{Status: w.Code, Body: body}
+			res.errorCode(t)
+		case !strings.HasSuffix(path, ".rss") && !json.Valid(body):
+			t.Fatalf("GET %s?%s: %d, not JSON: %.300s", path, rawQuery, w.Code, body)
+		}
+	})
 }
