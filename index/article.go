@@ -146,6 +146,13 @@ func ParseArticle(line []byte) (Article, error) {
 	if a.UpdatedAt, err = parseDate(updated); err != nil {
 		return Article{}, invalid("%s: field \"updated_at\": %v", a.ID, err)
 	}
+	// A time zone can carry a date of the year 0000 or 9999 out of the
+	// years RFC 3339 writes, and the article could not be stored.
+	for name, t := range map[string]time.Time{"published_at": a.PublishedAt, "updated_at": a.UpdatedAt} {
+		if !t.IsZero() && (t.Before(firstDate) || t.After(lastDate)) {
+			return Article{}, invalid("%s: field %q: %s is outside the years 0000 to 9999 in UTC", a.ID, name, t.Format("2006-01-02T15:04:05Z"))
+		}
+	}
 	return a, nil
 }
 

@@ -342,6 +342,8 @@ func TestParseArticle(t *testing.T) {
 		{name: "no title or body", in: `{"id":"e2","section":"س"}`, reason: `"title" and "body" are both empty`},
 		{name: "bad date", in: `{"id":"d1","title":"ت","published_at":"12/03/2025"}`, reason: `field "published_at"`},
 		{name: "bad date alias", in: `{"id":"d2","title":"ت","date":"yesterday"}`, reason: `field "published_at"`},
+		{name: "a date a time zone carries before the year 0000", in: `{"id":"d4","title":"ت","published_at":"0000-01-01T00:00:00+01:00"}`, reason: `field "published_at": -0001-12-31T23:00:00Z is outside the years 0000 to 9999`},
+		{name: "a date a time zone carries past the year 9999", in: `{"id":"d5","title":"ت","updated_at":"9999-12-31T23:00:00-02:00"}`, reason: `field "updated_at"`},
 		{name: "bad updated_at", in: `{"id":"d3","title":"ت","updated_at":"soon"}`, reason: `field "updated_at"`},
 		{name: "not json", in: `{"id":"j1",`, reason: "not a JSON object"},
 		{name: "not an object", in: `["j2"]`, reason: "not a JSON object"},
@@ -477,4 +479,39 @@ func TestExplainRescored(t *testing.T) {
 			t.Errorf("%s, outside the window: %s", h.ID, e.Message)
 		}
 	}
+}
+
+// FuzzParseArticle: any line is an article or an ErrInvalidArticle, never
+// a panic, and an accepted article reads back from what is stored as it
+// was (MarshalJSON compacts the extra fields' values).
+func FuzzParseArticle(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"n1","title":"ت","summary":"م","body":"ب","author":["أ","ب"],"section":"س","tags":["x","y"],"source":"م","url":"https://x","lang":"ar","published_at":"2025-03-12T09:30:00+03:00","updated_at":"2025-03-12"}`,
+		`{"id":"a1","title":"ت","author":"أ","tags":"x","views":12,"meta":{"a":[1, 2]}}`,
+		`{"id":"s\"1","title":"سطر\nآخر \u0627\/\t \ud83d\ude00 \ud800"}`,
+		`{"id":"d","body":"ب","date":"0010-01-01"}`, `{"id":7}`, `[1]`, `{"id":"x","title":null,"body":"ب"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		a, err := index.ParseArticle(line)
+		if err != nil {
+			if !errors.Is(err, index.ErrInvalidArticle) {
+				t.Fatalf("ParseArticle(%q): %v, not ErrInvalidArticle", line, err)
+			}
+			return
+		}
+		raw, err := a.MarshalJSON()
+		if err != nil {
+			t.Fatalf("MarshalJSON of %q: %v", line, err)
+		}
+		back, err := index.ParseArticle(raw)
+		if err != nil {
+			t.Fatalf("the stored %s does not read back: %v", raw, err)
+		}
+		again, err := back.MarshalJSON()
+		if err != nil || !bytes.Equal(again, raw) {
+			t.Fatalf("stored %s, then %s (%v)", raw, again, err)
+		}
+	})
 }
