@@ -52,7 +52,7 @@ func buildSamples(dir string) (*index.Index, error) {
 }
 
 // newSampleIndex builds a private sample index in t.TempDir().
-func newSampleIndex(t *testing.T) (*index.Index, string) {
+func newSampleIndex(t testing.TB) (*index.Index, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "index")
 	ix, err := buildSamples(dir)
