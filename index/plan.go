@@ -370,10 +370,7 @@ func filterQueries(f Filter) []query.Query {
 		out = append(out, bleve.NewDisjunctionQuery(alts...))
 	}
 	if !f.From.IsZero() || !f.To.IsZero() {
-		inclusive := true
-		d := bleve.NewDateRangeInclusiveQuery(indexableDate(f.From), indexableDate(f.To), &inclusive, &inclusive)
-		d.SetField(fieldPublished)
-		out = append(out, d)
+		out = append(out, publishedRange(f.From, f.To))
 	}
 	return out
 }
@@ -392,6 +389,15 @@ func indexableDate(t time.Time) time.Time {
 		return maxDate
 	}
 	return t
+}
+
+// publishedRange filters on published_at from..to, both included (a zero
+// bound is open), within the dates an index holds (indexableDate).
+func publishedRange(from, to time.Time) query.Query {
+	yes := true
+	d := bleve.NewDateRangeInclusiveQuery(indexableDate(from), indexableDate(to), &yes, &yes)
+	d.SetField(fieldPublished)
+	return d
 }
 
 // query assembles the plan into one bleve query.

@@ -307,10 +307,7 @@ func relatedFilters(seed Article, opt RelatedOptions) (filters []query.Query, em
 		return nil, true, nil
 	}
 	if !from.IsZero() || !to.IsZero() {
-		yes := true
-		d := bleve.NewDateRangeInclusiveQuery(from, to, &yes, &yes)
-		d.SetField("published_at")
-		filters = append(filters, d)
+		filters = append(filters, publishedRange(from, to))
 	}
 	return filters, false, nil
 }

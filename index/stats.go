@@ -80,10 +80,8 @@ func (ix *Index) Stats(dir string, top int) (*Stats, error) {
 
 // edgeDate returns the first published_at in the given sort order.
 func (ix *Index) edgeDate(sort string) (time.Time, error) {
-	// bleve stores dates as int64 nanoseconds: 1678–2262.
-	q := bleve.NewDateRangeQuery(time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC))
-	q.SetField("published_at")
-	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+	// Every date bleve indexed, which it stores as int64 nanoseconds.
+	req := bleve.NewSearchRequestOptions(publishedRange(minDate, maxDate), 1, 0, false)
 	req.SortBy([]string{sort})
 	req.Fields = []string{sourceField}
 	res, err := ix.bleve.Search(req)
