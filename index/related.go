@@ -282,12 +282,9 @@ func relatedFilters(seed Article, opt RelatedOptions) (filters []query.Query, em
 		t.SetField(fieldSection)
 		filters = append(filters, t)
 	}
-	from, to := opt.From, opt.To
-	for _, t := range []time.Time{from, to} {
-		if !t.IsZero() && (t.Before(minDate) || t.After(maxDate)) {
-			return nil, false, fmt.Errorf("%w: date %s out of range", ErrInvalidQuery, t.Format(time.RFC3339))
-		}
-	}
+	// A bound beyond the dates bleve indexes reaches their end, as in
+	// search (indexableDate).
+	from, to := indexableDate(opt.From), indexableDate(opt.To)
 	if opt.Window > 0 && !seed.PublishedAt.IsZero() {
 		lo, hi := seed.PublishedAt.Add(-opt.Window), seed.PublishedAt.Add(opt.Window)
 		if hi.Before(seed.PublishedAt) || hi.After(maxDate) { // overflow or past bleve's range
