@@ -140,20 +140,27 @@ func ParseArticle(line []byte) (Article, error) {
 		published = date
 	}
 	var err error
-	if a.PublishedAt, err = parseDate(published); err != nil {
-		return Article{}, invalid("%s: field \"published_at\": %v", a.ID, err)
+	if a.PublishedAt, err = articleDate(a.ID, "published_at", published); err != nil {
+		return Article{}, err
 	}
-	if a.UpdatedAt, err = parseDate(updated); err != nil {
-		return Article{}, invalid("%s: field \"updated_at\": %v", a.ID, err)
-	}
-	// A time zone can carry a date of the year 0000 or 9999 out of the
-	// years RFC 3339 writes, and the article could not be stored.
-	for name, t := range map[string]time.Time{"published_at": a.PublishedAt, "updated_at": a.UpdatedAt} {
-		if !t.IsZero() && (t.Before(firstDate) || t.After(lastDate)) {
-			return Article{}, invalid("%s: field %q: %s is outside the years 0000 to 9999 in UTC", a.ID, name, t.Format("2006-01-02T15:04:05Z"))
-		}
+	if a.UpdatedAt, err = articleDate(a.ID, "updated_at", updated); err != nil {
+		return Article{}, err
 	}
 	return a, nil
+}
+
+// articleDate parses the date field name of article id. A time zone can
+// carry a date of the year 0000 or 9999 out of the years RFC 3339 writes,
+// and the article could not be stored: that is invalid too.
+func articleDate(id, name, s string) (time.Time, error) {
+	t, err := parseDate(s)
+	if err != nil {
+		return time.Time{}, invalid("%s: field %q: %v", id, name, err)
+	}
+	if !t.IsZero() && (t.Before(firstDate) || t.After(lastDate)) {
+		return time.Time{}, invalid("%s: field %q: %s is outside the years 0000 to 9999 in UTC", id, name, t.Format("2006-01-02T15:04:05Z"))
+	}
+	return t, nil
 }
 
 func invalid(format string, args ...any) error {

@@ -129,15 +129,15 @@ func Open(dir string) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("opening index %s: reading statistics: %w", dir, err)
 	}
-	if ix.bands, err = openBandFile(dir); err != nil {
-		b.Close()
-		return nil, fmt.Errorf("opening index %s: %w", dir, err)
-	}
 	if raw != nil {
 		if err := json.Unmarshal(raw, &ix.stats); err != nil {
 			b.Close()
 			return nil, fmt.Errorf("opening index %s: statistics: %w", dir, err)
 		}
+	}
+	if ix.bands, err = openBandFile(dir); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("opening index %s: %w", dir, err)
 	}
 	return ix, nil
 }
