@@ -62,16 +62,18 @@ func (a Article) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// storedSource reads the article a hit's fields hold in _source (ok is
-// false when they hold none), parsed once: json.Unmarshal would check the
-// whole text before handing it to UnmarshalJSON, which reads it again.
-func storedSource(fields map[string]any) (a Article, ok bool, err error) {
+// storedSource reads the article a hit's fields hold in _source, parsed
+// once: json.Unmarshal would check the whole text before handing it to
+// UnmarshalJSON, which reads it again. Every article is stored with its
+// source, so fields without one (not asked for, or a damaged index) are
+// an error.
+func storedSource(fields map[string]any) (a Article, err error) {
 	raw, ok := fields[sourceField].(string)
 	if !ok {
-		return Article{}, false, nil
+		return Article{}, errors.New("nothing stored")
 	}
 	err = a.UnmarshalJSON([]byte(raw))
-	return a, true, err
+	return a, err
 }
 
 // UnmarshalJSON reads what MarshalJSON writes (a stored article).

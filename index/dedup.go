@@ -568,7 +568,7 @@ func (ix *Index) WireCandidates(ctx context.Context, id string) ([]WireMatch, er
 	if err != nil {
 		return nil, err
 	}
-	a, _, err := storedSource(h.Fields)
+	a, err := storedSource(h.Fields)
 	if err != nil {
 		return nil, fmt.Errorf("stored article %q: %w", id, err)
 	}

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
@@ -13,10 +12,7 @@ func (ix *Index) Get(ctx context.Context, id string) (Article, error) {
 	if err != nil {
 		return Article{}, err
 	}
-	a, ok, err := storedSource(h.Fields)
-	if err == nil && !ok {
-		err = errors.New("nothing stored")
-	}
+	a, err := storedSource(h.Fields)
 	if err != nil {
 		return Article{}, fmt.Errorf("stored article %q: %w", id, err)
 	}

@@ -380,15 +380,10 @@ func filterQueries(f Filter) []query.Query {
 // reaching beyond them reaches their end, and one wholly outside them
 // matches nothing, instead of failing. The zero time (open) stays zero.
 func indexableDate(t time.Time) time.Time {
-	switch {
-	case t.IsZero():
+	if t.IsZero() {
 		return t
-	case t.Before(minDate):
-		return minDate
-	case t.After(maxDate):
-		return maxDate
 	}
-	return t
+	return clampTime(t, minDate, maxDate)
 }
 
 // publishedRange filters on published_at from..to, both included (a zero

@@ -579,12 +579,15 @@ var (
 	lastDate  = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
 )
 
-func clampDate(t time.Time) time.Time {
+func clampDate(t time.Time) time.Time { return clampTime(t, firstDate, lastDate) }
+
+// clampTime brings t within lo..hi.
+func clampTime(t, lo, hi time.Time) time.Time {
 	switch {
-	case t.Before(firstDate):
-		return firstDate
-	case t.After(lastDate):
-		return lastDate
+	case t.Before(lo):
+		return lo
+	case t.After(hi):
+		return hi
 	}
 	return t
 }

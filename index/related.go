@@ -108,7 +108,7 @@ func (ix *Index) Related(ctx context.Context, id string, opt RelatedOptions) ([]
 	if err != nil {
 		return nil, err
 	}
-	seed, _, err := storedSource(h.Fields)
+	seed, err := storedSource(h.Fields)
 	if err != nil {
 		return nil, fmt.Errorf("stored article %q: %w", id, err)
 	}
@@ -147,9 +147,11 @@ func (ix *Index) Related(ctx context.Context, id string, opt RelatedOptions) ([]
 			break
 		}
 		m := found[i]
-		hit := Hit{ID: m.ID, Score: m.Score}
-		hit.Article, _, _ = storedSource(m.Fields)
-		out = append(out, hit)
+		a, err := storedSource(m.Fields)
+		if err != nil {
+			return nil, fmt.Errorf("related to %q: article %s: %w", id, m.ID, err)
+		}
+		out = append(out, Hit{ID: m.ID, Score: m.Score, Article: a})
 	}
 	return out, nil
 }

@@ -401,10 +401,8 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 				e.Value -= tier
 			}
 		}
-		if a, ok, err := storedSource(h.Fields); err != nil {
+		if hit.Article, err = storedSource(h.Fields); err != nil {
 			return nil, fmt.Errorf("article %s: stored source: %w", h.ID, err)
-		} else if ok {
-			hit.Article = a
 		}
 		out.Hits = append(out.Hits, hit)
 	}

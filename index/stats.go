@@ -88,7 +88,7 @@ func (ix *Index) edgeDate(sort string) (time.Time, error) {
 	if err != nil || len(res.Hits) == 0 {
 		return time.Time{}, err
 	}
-	a, _, err := storedSource(res.Hits[0].Fields)
+	a, err := storedSource(res.Hits[0].Fields)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("stored article %s: %w", res.Hits[0].ID, err)
 	}

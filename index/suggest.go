@@ -317,7 +317,7 @@ func (ix *Index) storedArticles(ids []string) ([]Article, error) {
 	}
 	out := make([]Article, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		a, _, err := storedSource(h.Fields)
+		a, err := storedSource(h.Fields)
 		if err != nil {
 			return nil, fmt.Errorf("stored article %s: %w", h.ID, err)
 		}
