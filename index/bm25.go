@@ -162,7 +162,6 @@ func (q *scoreQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ mappi
 			continue
 		}
 		pair.pairs = hits
-		pair.bounded = true
 		for _, h := range hits {
 			pair.max = max(pair.max, pair.scoreOf(h.freq, h.norm))
 		}
@@ -298,8 +297,7 @@ type bm25Searcher struct {
 	avgLen      float64
 	explain     bool
 
-	bounded bool    // max is known (a pair's)
-	max     float64 // the highest score of any of its documents, when bounded
+	max float64 // a pair's highest score on any of its documents
 
 	done  bool    // no more postings
 	doc   uint64  // the current document

@@ -48,7 +48,7 @@ const pruneMargin = 1e-9
 // pair, whose documents findPairs read, the highest score among them;
 // for a term, what BM25 saturates to.
 func (c *bm25Searcher) bound() float64 {
-	if c.bounded {
+	if c.reader == nil { // a pair
 		return c.max
 	}
 	return c.weight * (c.k1 + 1)

@@ -86,14 +86,14 @@ func (s *sumSearcher) boundTop(ctx context.Context, r bindex.IndexReader, accept
 	if !isScorch || s.posts == nil {
 		return 0, false, nil
 	}
-	bms, maxDoc, ok, err := s.clauseBitmaps(ctx, snap)
-	if err != nil || !ok {
-		return 0, ok, err
-	}
 	// Coordination and the tier need each document's groups: a bit each.
 	groups := s.minGroups > 0 || s.coordExp != 0
 	if groups && s.nGroups >= 63 {
 		return 0, false, nil
+	}
+	bms, maxDoc, ok, err := s.clauseBitmaps(ctx, snap)
+	if err != nil || !ok {
+		return 0, ok, err
 	}
 	db := getDocBounds(maxDoc)
 	defer docBoundsPool.Put(db)
