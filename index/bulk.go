@@ -331,9 +331,11 @@ func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) 
 	// (at most their tokens), instead of growing as the later values add
 	// theirs: its rehashes were most of the cost of filling it.
 	tokens := map[string]int{} // by field name
-	for _, f := range doc.Fields {
+	streams := make([]analysis.TokenStream, len(doc.Fields))
+	for i, f := range doc.Fields {
 		if f.Options().IsIndexed() {
-			tokens[f.Name()] += len(texts.tokensFor(f, body))
+			streams[i] = texts.tokensFor(f, body)
+			tokens[f.Name()] += len(streams[i])
 		}
 	}
 	first := map[string]index.TokenFrequencies{} // by field name
@@ -344,7 +346,7 @@ func analyzeDocument(doc *document.Document, lens *[4]int64, texts *textTokens) 
 		var length int
 		var freqs index.TokenFrequencies
 		prev := first[f.Name()]
-		if ts := texts.tokensFor(f, body); ts != nil {
+		if ts := streams[i]; ts != nil {
 			length = len(ts)
 			if prev != nil {
 				addTokenFrequencies(prev, ts, f.ArrayPositions(), f.Options())
