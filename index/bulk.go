@@ -216,14 +216,7 @@ func prepareLine(m mapping.IndexMapping, l *bulkLine, maxLine int) {
 	}
 	var texts textTokens
 	analyzeDocument(l.doc, &l.lens, &texts)
-	// The shingles' words are the exact tokens of title, summary and body.
-	var words [][]byte
-	for _, t := range []string{a.Title, a.Summary, a.Body} {
-		for _, tok := range texts.exact([]byte(t)) {
-			words = append(words, tok.Term)
-		}
-	}
-	if sh := shingleHashesOf(words); len(sh) > 0 {
+	if sh := articleShingles(&texts, a); len(sh) > 0 {
 		sig := minHash(sh)
 		l.bands, l.sig = sig.bandHashes(), sig.pack(len(sh))
 	}

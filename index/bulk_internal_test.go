@@ -510,6 +510,132 @@ func TestSameFields(t *testing.T) {
 	}
 }
 
+// TestAnalyzeOnceOnline: a live index that analyzes each text once for all
+// its fields (analyzeOnce, Bahth's analyzers) indexes exactly what one that
+// lets scorch run each field's analyzer does: the same terms, postings,
+// frequencies, norms and positions in every field, the same field lengths,
+// and the same wire-copy groups.
+func TestAnalyzeOnceOnline(t *testing.T) {
+	var articles []Article
+	if err := corpus.Read(bytes.NewReader(samples.Articles), "samples", func(_ int, text []byte) error {
+		a, err := ParseArticle(text)
+		articles = append(articles, a)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	articles = append(articles, AllWireFixtures()...)
+	build := func(once bool) *Index {
+		ix, err := Create(filepath.Join(t.TempDir(), "ix"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		if !ix.analyzeOnce {
+			t.Fatal("a new index with Bahth's analyzers does not analyze once")
+		}
+		ix.analyzeOnce = once
+		for i := 0; i < len(articles); i += 7 { // several batches, so copies meet across them
+			if err := ix.Add(articles[i:min(i+7, len(articles))]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return ix
+	}
+	once, each := build(true), build(false)
+	if !reflect.DeepEqual(once.stats, each.stats) {
+		t.Errorf("field lengths %v, want %v", once.stats, each.stats)
+	}
+	postings := func(ix *Index) map[string]string {
+		adv, err := ix.bleve.Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		out := map[string]string{}
+		for _, field := range []string{fieldText, fieldExact, fieldTitle, fieldLead, fieldSection, fieldWire, fieldLSH} {
+			dict, err := r.FieldDict(field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for {
+				e, err := dict.Next()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e == nil {
+					break
+				}
+				tfr, err := r.TermFieldReader(context.Background(), []byte(e.Term), field, true, true, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var docs []string // by id: the two indexes number their documents in their own order
+				for {
+					d, err := tfr.Next(nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if d == nil {
+						break
+					}
+					id, err := r.ExternalID(d.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var b strings.Builder
+					fmt.Fprintf(&b, "%s:%d:%.4f", id, d.Freq, d.Norm)
+					for _, v := range d.Vectors {
+						fmt.Fprintf(&b, ":%d-%d-%d%v", v.Pos, v.Start, v.End, v.ArrayPositions)
+					}
+					docs = append(docs, b.String())
+				}
+				tfr.Close()
+				slices.Sort(docs)
+				out[field+"/"+e.Term] = strings.Join(docs, " ")
+			}
+			dict.Close()
+		}
+		return out
+	}
+	a, b := postings(once), postings(each)
+	if len(a) == 0 {
+		t.Fatal("no postings read: the comparison shows nothing")
+	}
+	for k, v := range b {
+		if a[k] != v {
+			t.Errorf("%s: analyzed once %q, by each field %q", k, a[k], v)
+		}
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			t.Errorf("%s only when analyzed once", k)
+		}
+	}
+	groups := 0
+	for _, art := range articles {
+		x, err := once.WireCopies(context.Background(), art.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := each.WireCopies(context.Background(), art.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(x, y) {
+			t.Errorf("copies of %s: %v analyzed once, %v by each field", art.ID, x, y)
+		}
+		groups += len(x)
+	}
+	if groups == 0 {
+		t.Error("no wire copies found: the fixtures should hold some")
+	}
+}
+
 // FuzzBandFile: whatever a wire-bands file holds, opening it and looking
 // up candidates returns an error or ids, never a panic.
 func FuzzBandFile(f *testing.F) {

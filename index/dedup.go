@@ -130,10 +130,14 @@ type signature [minHashes]uint64
 
 // shingleHashes returns the base hashes of the distinct shingles of the
 // article's text, or nil when it has fewer than minWireWords words.
-func shingleHashes(a Article) []uint64 {
+func shingleHashes(a Article) []uint64 { return articleShingles(&textTokens{}, a) }
+
+// articleShingles is shingleHashes with the exact tokens of texts (the
+// tokens of wireAnalyzer), which the article's fields may have made.
+func articleShingles(texts *textTokens, a Article) []uint64 {
 	var words [][]byte
 	for _, t := range []string{a.Title, a.Summary, a.Body} {
-		for _, tok := range wireAnalyzer.Analyze([]byte(t)) {
+		for _, tok := range texts.exact([]byte(t)) {
 			words = append(words, tok.Term)
 		}
 	}
@@ -197,8 +201,11 @@ func minHash(shingles []uint64) *signature {
 
 // wireSignature returns the article's band terms and packed signature, or
 // nils when it is too short to be grouped.
-func wireSignature(a Article) ([]string, packed) {
-	sh := shingleHashes(a)
+func wireSignature(a Article) ([]string, packed) { return wireSignatureOf(&textTokens{}, a) }
+
+// wireSignatureOf is wireSignature with the exact tokens of texts.
+func wireSignatureOf(texts *textTokens, a Article) ([]string, packed) {
+	sh := articleShingles(texts, a)
 	if len(sh) == 0 {
 		return nil, nil
 	}
@@ -310,16 +317,10 @@ type wireState struct {
 	byBand   map[string][]*wireInfo // by band term
 }
 
-// assignWire computes the group of every article of a batch (distinct ids)
-// and registers them as in flight; done removes them again and must be
-// called once the batch is searchable or has failed.
-func (ix *Index) assignWire(ctx context.Context, batch []Article) (infos []*wireInfo, done func(), err error) {
-	infos = make([]*wireInfo, len(batch))
-	for i, a := range batch { // the costly part, outside the lock
-		w := &wireInfo{id: a.ID, key: a.ID}
-		w.bands, w.sig = wireSignature(a)
-		infos[i] = w
-	}
+// assignWire computes the group of every article of a batch (distinct ids,
+// their signatures in infos) and registers them as in flight; done removes
+// them again and must be called once the batch is searchable or has failed.
+func (ix *Index) assignWire(ctx context.Context, infos []*wireInfo) (done func(), err error) {
 	st := &ix.wire
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -346,13 +347,13 @@ func (ix *Index) assignWire(ctx context.Context, batch []Article) (infos []*wire
 		matches, err := ix.wireMatches(ctx, w)
 		if err != nil {
 			done()
-			return nil, nil, err
+			return nil, err
 		}
 		if len(matches) > 0 {
 			w.key = matches[0].Key
 		} else if taken, err := ix.keyTaken(ctx, w.id); err != nil {
 			done()
-			return nil, nil, err
+			return nil, err
 		} else if taken {
 			w.key = w.id + "#" + fmt.Sprintf("%08x", fnv32(w.sig))
 		}
@@ -362,7 +363,7 @@ func (ix *Index) assignWire(ctx context.Context, batch []Article) (infos []*wire
 		}
 		added = append(added, w)
 	}
-	return infos, done, nil
+	return done, nil
 }
 
 func fnv32(b []byte) uint32 {

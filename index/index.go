@@ -36,6 +36,10 @@ type Index struct {
 	pairHits *pairCache   // pairs' documents per segment (paircache.go)
 	postings *postCache   // terms' postings decoded per segment (postcache.go)
 
+	// analyzeOnce: the index's analyzers are Bahth's, so a batch's texts
+	// are analyzed once for all their fields (analyzeDocument).
+	analyzeOnce bool
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -107,6 +111,9 @@ func newIndex(b bleve.Index) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index %s: its analyzers are not registered in this build", b.Name())
 	}
+	d := Options{}.withDefaults()
+	ix.analyzeOnce = m.AnalyzerNameForPath(fieldTitle) == d.Analyzer && m.AnalyzerNameForPath(fieldText) == d.Analyzer &&
+		m.AnalyzerNameForPath(fieldLead) == d.Analyzer && m.AnalyzerNameForPath(fieldExact) == d.ExactAnalyzer
 	return ix, nil
 }
 
@@ -274,23 +281,38 @@ func (ix *Index) Add(articles []Article) error {
 // counted in place of the old one's, which is not known: the averages
 // drift only by the difference.
 func (ix *Index) add(articles []Article, replaced int) error {
-	wires, done, err := ix.assignWire(context.Background(), articles)
-	if err != nil {
-		return err
-	}
-	defer done() // once the batch is searchable (or failed)
-	batch := ix.bleve.NewBatch()
+	// The documents and the wire signatures first, outside the wire lock.
+	// With Bahth's analyzers each text is analyzed once for all its
+	// fields and the shingles, as in a bulk build (analyzeDocument);
+	// scorch then takes the fields as analyzed.
 	docs := make([]*document.Document, 0, len(articles))
+	wires := make([]*wireInfo, len(articles))
 	for i, a := range articles {
 		doc, err := ix.document(a)
 		if err != nil {
 			return err
 		}
+		var texts textTokens
+		if ix.analyzeOnce {
+			var lens [4]int64
+			analyzeDocument(doc, &lens, &texts)
+		}
+		w := &wireInfo{id: a.ID, key: a.ID}
+		w.bands, w.sig = wireSignatureOf(&texts, a)
+		wires[i] = w
+		docs = append(docs, doc)
+	}
+	done, err := ix.assignWire(context.Background(), wires)
+	if err != nil {
+		return err
+	}
+	defer done() // once the batch is searchable (or failed)
+	batch := ix.bleve.NewBatch()
+	for i, doc := range docs {
 		wires[i].addTo(doc)
 		if err := batch.IndexAdvanced(doc); err != nil {
-			return fmt.Errorf("article %s: %w", a.ID, err)
+			return fmt.Errorf("article %s: %w", articles[i].ID, err)
 		}
-		docs = append(docs, doc)
 	}
 	// Keep the suggestion vocabulary current (suggest.go).
 	vw, err := ix.beginVocabWrite(articleIDs(articles))
