@@ -103,11 +103,10 @@ func TestBuildWireAndStats(t *testing.T) {
 	}
 }
 
-// TestAnalyzeOnce: the fields analyzed once per text (analyzeDocument),
-// get the tokens, lengths and frequencies each field's own analyzer gives,
-// on the sample articles, the wire fixtures and, when present, the first
-// 300 articles of the news corpus.
-func TestAnalyzeOnce(t *testing.T) {
+// sampleAndWireArticles returns the built-in sample articles and the wire
+// fixtures.
+func sampleAndWireArticles(t *testing.T) []Article {
+	t.Helper()
 	var articles []Article
 	if err := corpus.Read(bytes.NewReader(samples.Articles), "samples", func(_ int, text []byte) error {
 		a, err := ParseArticle(text)
@@ -116,7 +115,15 @@ func TestAnalyzeOnce(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	articles = append(articles, AllWireFixtures()...)
+	return append(articles, AllWireFixtures()...)
+}
+
+// TestAnalyzeOnce: the fields analyzed once per text (analyzeDocument),
+// get the tokens, lengths and frequencies each field's own analyzer gives,
+// on the sample articles, the wire fixtures and, when present, the first
+// 300 articles of the news corpus.
+func TestAnalyzeOnce(t *testing.T) {
+	articles := sampleAndWireArticles(t)
 	articles = append(articles, Article{ID: "x", Body: strings.Repeat("كلمة ", 30) + "في والكتاب. " + strings.Repeat("ثانية ", 20)})
 	path := os.Getenv("BAHTH_CORPUS")
 	if path == "" {
@@ -516,15 +523,7 @@ func TestSameFields(t *testing.T) {
 // frequencies, norms and positions in every field, the same field lengths,
 // and the same wire-copy groups.
 func TestAnalyzeOnceOnline(t *testing.T) {
-	var articles []Article
-	if err := corpus.Read(bytes.NewReader(samples.Articles), "samples", func(_ int, text []byte) error {
-		a, err := ParseArticle(text)
-		articles = append(articles, a)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	articles = append(articles, AllWireFixtures()...)
+	articles := sampleAndWireArticles(t)
 	build := func(once bool) *Index {
 		ix, err := Create(filepath.Join(t.TempDir(), "ix"))
 		if err != nil {
