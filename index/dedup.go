@@ -88,10 +88,12 @@ package index
 // key: they still collapse together and WireCopies still finds them.
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -427,29 +429,23 @@ func (ix *Index) wireCandidates(ctx context.Context, w *wireInfo) ([]WireMatch, 
 			}
 		}
 	}
-	terms := make([]query.Query, len(w.bands))
-	for i, b := range w.bands {
-		t := bleve.NewTermQuery(b)
-		t.SetField(fieldLSH)
-		terms[i] = t
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(terms...), maxCandidates+1, 0, false)
-	req.Fields = []string{fieldWire, fieldMinHash}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	// The articles written since any bulk build whose band terms w shares,
+	// and those of a bulk build that do (bandfile.go): the most sharing of
+	// each, read with their stored signatures as they are now.
+	ids, err := ix.bandTermCandidates(ctx, w)
 	if err != nil {
 		return nil, fmt.Errorf("looking up wire copies of %s: %w", w.id, err)
 	}
-	hits := res.Hits
-	// The articles of a bulk build whose bands w shares (bandfile.go): the
-	// most sharing, with their stored signatures, as they are now.
-	if ids := ix.bands.candidates(w.bands, w.id, maxCandidates+1); len(ids) > 0 {
+	ids = append(ids, ix.bands.candidates(w.bands, w.id, maxCandidates+1)...)
+	var hits search.DocumentMatchCollection
+	if len(ids) > 0 {
 		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
 		req.Fields = []string{fieldWire, fieldMinHash}
 		res, err := ix.bleve.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("looking up wire copies of %s: %w", w.id, err)
 		}
-		hits = append(hits, res.Hits...)
+		hits = res.Hits
 	}
 	for _, h := range hits {
 		// An article of a batch in flight is compared in its new version.
@@ -475,6 +471,54 @@ func (ix *Index) wireCandidates(ctx context.Context, w *wireInfo) ([]WireMatch, 
 		return a.ID < b.ID
 	})
 	return out, nil
+}
+
+// bandTermCandidates returns the ids of the articles of the index, other
+// than w, whose band terms share the most bands with w's, at most
+// maxCandidates+1 (ties in document order). It counts the bands from their
+// postings' bitmaps (termDocs): a term searcher per band term and segment
+// was most of the cost of a live write's wire-copy lookup.
+func (ix *Index) bandTermCandidates(ctx context.Context, w *wireInfo) ([]string, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	shared := map[uint32]int{} // document number -> bands shared
+	for _, b := range w.bands {
+		bm, err := termDocs(ctx, r, fieldLSH, b)
+		if err != nil {
+			return nil, err
+		}
+		for it := bm.Iterator(); it.HasNext(); {
+			shared[it.Next()]++
+		}
+	}
+	docs := slices.Collect(maps.Keys(shared))
+	slices.SortFunc(docs, func(a, b uint32) int {
+		if shared[a] != shared[b] {
+			return shared[b] - shared[a]
+		}
+		return cmp.Compare(a, b)
+	})
+	ids := make([]string, 0, min(len(docs), maxCandidates+1))
+	for _, d := range docs {
+		if len(ids) > maxCandidates {
+			break
+		}
+		id, err := r.ExternalID(docID(uint64(d)))
+		if err != nil {
+			return nil, err
+		}
+		if id != w.id {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }
 
 // keyTaken says whether an article other than id holds id as its group
