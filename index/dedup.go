@@ -94,13 +94,16 @@ import (
 	"fmt"
 	"hash/fnv"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/bahth/bahth/analyzer"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -476,8 +479,8 @@ func (ix *Index) wireCandidates(ctx context.Context, w *wireInfo) ([]WireMatch, 
 // bandTermCandidates returns the ids of the articles of the index, other
 // than w, whose band terms share the most bands with w's, at most
 // maxCandidates+1 (ties in document order). It counts the bands from their
-// postings' bitmaps (termDocs): a term searcher per band term and segment
-// was most of the cost of a live write's wire-copy lookup.
+// postings' bitmaps: a term searcher per band term and segment was most of
+// the cost of a live write's wire-copy lookup.
 func (ix *Index) bandTermCandidates(ctx context.Context, w *wireInfo) ([]string, error) {
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
@@ -488,15 +491,9 @@ func (ix *Index) bandTermCandidates(ctx context.Context, w *wireInfo) ([]string,
 		return nil, err
 	}
 	defer r.Close()
-	shared := map[uint32]int{} // document number -> bands shared
-	for _, b := range w.bands {
-		bm, err := termDocs(ctx, r, fieldLSH, b)
-		if err != nil {
-			return nil, err
-		}
-		for it := bm.Iterator(); it.HasNext(); {
-			shared[it.Next()]++
-		}
+	shared, err := sharedTerms(ctx, r, fieldLSH, w.bands)
+	if err != nil {
+		return nil, err
 	}
 	docs := slices.Collect(maps.Keys(shared))
 	slices.SortFunc(docs, func(a, b uint32) int {
@@ -519,6 +516,59 @@ func (ix *Index) bandTermCandidates(ctx context.Context, w *wireInfo) ([]string,
 		}
 	}
 	return ids, nil
+}
+
+// sharedTerms counts, for each document (by the reader's number) holding
+// any of terms in field, how many of them it holds, deleted documents left
+// out. A scorch snapshot's segments are read directly, each one's
+// dictionary opened once for all the terms; another reader goes through
+// termDocs.
+func sharedTerms(ctx context.Context, r bindex.IndexReader, field string, terms []string) (map[uint32]int, error) {
+	shared := map[uint32]int{}
+	add := func(bm *roaring.Bitmap, base uint64) {
+		for it := bm.Iterator(); it.HasNext(); {
+			shared[uint32(base)+it.Next()]++
+		}
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if ok {
+		segs := snap.Segments()
+		offsets, n := segmentOffsets(segs)
+		ok = n < math.MaxUint32
+		for i, ss := range segs {
+			if !ok {
+				break
+			}
+			dict, err := ss.Segment().Dictionary(field)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range terms {
+				pl, err := dict.PostingsList([]byte(t), ss.Deleted(), nil)
+				if err != nil {
+					return nil, err
+				}
+				bm, isBitmap := postingsBitmap(pl)
+				if !isBitmap {
+					ok = false
+					break
+				}
+				add(bm, offsets[i])
+			}
+		}
+		if ok {
+			return shared, nil
+		}
+		clear(shared)
+	}
+	for _, t := range terms {
+		bm, err := termDocs(ctx, r, field, t)
+		if err != nil {
+			return nil, err
+		}
+		add(bm, 0)
+	}
+	return shared, nil
 }
 
 // keyTaken says whether an article other than id holds id as its group
