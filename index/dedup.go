@@ -482,11 +482,7 @@ func (ix *Index) wireCandidates(ctx context.Context, w *wireInfo) ([]WireMatch, 
 // postings' bitmaps: a term searcher per band term and segment was most of
 // the cost of a live write's wire-copy lookup.
 func (ix *Index) bandTermCandidates(ctx context.Context, w *wireInfo) ([]string, error) {
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, err
 	}

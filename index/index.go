@@ -117,6 +117,16 @@ func newIndex(b bleve.Index) (*Index, error) {
 	return ix, nil
 }
 
+// reader opens a reader of the index's current snapshot, which the caller
+// closes.
+func (ix *Index) reader() (bindex.IndexReader, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
 // Open opens an existing index. It fails with ErrReindex when the index was
 // built with another schema or with analyzers this build does not have.
 func Open(dir string) (*Index, error) {

@@ -168,11 +168,7 @@ func (ix *Index) relatedTerms(ctx context.Context, seed Article) ([]relatedTerm,
 			tf[string(tok.Term)]++
 		}
 	}
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, fmt.Errorf("reading the index: %w", err)
 	}

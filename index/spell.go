@@ -55,11 +55,7 @@ func (ix *Index) DidYouMean(ctx context.Context, query string) (suggestion strin
 	if err != nil {
 		return "", false, err
 	}
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return "", false, err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return "", false, err
 	}
@@ -242,11 +238,7 @@ func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, ma
 	if len(words) == 0 {
 		return pq, nil, nil
 	}
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return pq, nil, err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return pq, nil, err
 	}

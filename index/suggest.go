@@ -685,11 +685,7 @@ func (ix *Index) buildVocab(ctx context.Context) (*vocab, error) {
 	if !newest.IsZero() {
 		t0 = newest.Unix()
 	}
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, err
 	}

@@ -149,11 +149,7 @@ func (t *topHeap) add(x topHit) {
 // (score, then id) with their stored fields, and the number of matches,
 // or tr.totalLimit and atLeast true when there are at least that many.
 func (ix *Index) searchTop(ctx context.Context, tr topRequest) ([]*search.DocumentMatch, uint64, bool, error) {
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, 0, false, err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("reading the index: %w", err)
 	}
