@@ -546,11 +546,7 @@ func TestAnalyzeOnceOnline(t *testing.T) {
 		t.Errorf("field lengths %v, want %v", once.stats, each.stats)
 	}
 	postings := func(ix *Index) map[string]string {
-		adv, err := ix.bleve.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
+		r, err := ix.reader()
 		if err != nil {
 			t.Fatal(err)
 		}
