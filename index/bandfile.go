@@ -189,24 +189,6 @@ func (b *bandFile) candidates(terms []string, self string, limit int) []string {
 			shared[b.ord(i)]++
 		}
 	}
-	ords := make([]int, 0, len(shared))
-	for o := range shared {
-		ords = append(ords, o)
-	}
-	slices.SortFunc(ords, func(x, y int) int {
-		if shared[x] != shared[y] {
-			return shared[y] - shared[x]
-		}
-		return x - y
-	})
-	var out []string
-	for _, o := range ords {
-		if id := b.id(o); id != "" && id != self {
-			out = append(out, id)
-			if len(out) == limit {
-				break
-			}
-		}
-	}
+	out, _ := mostShared(shared, self, limit, func(o int) (string, error) { return b.id(o), nil })
 	return out
 }

@@ -491,27 +491,38 @@ func (ix *Index) bandTermCandidates(ctx context.Context, w *wireInfo) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	docs := slices.Collect(maps.Keys(shared))
-	slices.SortFunc(docs, func(a, b uint32) int {
+	return mostShared(shared, w.id, maxCandidates+1, func(d uint32) (string, error) {
+		return r.ExternalID(docID(uint64(d)))
+	})
+}
+
+// mostShared returns the ids of the keys of shared (an article's number
+// and the bands it shares), most bands first, ties in key order, at most
+// limit; an empty id and self are left out. Both places an article's wire
+// candidates come from rank them so: the index's band terms and the band
+// file.
+func mostShared[K cmp.Ordered](shared map[K]int, self string, limit int, id func(K) (string, error)) ([]string, error) {
+	keys := slices.Collect(maps.Keys(shared))
+	slices.SortFunc(keys, func(a, b K) int {
 		if shared[a] != shared[b] {
 			return shared[b] - shared[a]
 		}
 		return cmp.Compare(a, b)
 	})
-	ids := make([]string, 0, min(len(docs), maxCandidates+1))
-	for _, d := range docs {
-		if len(ids) > maxCandidates {
+	var out []string
+	for _, k := range keys {
+		if len(out) == limit {
 			break
 		}
-		id, err := r.ExternalID(docID(uint64(d)))
+		s, err := id(k)
 		if err != nil {
 			return nil, err
 		}
-		if id != w.id {
-			ids = append(ids, id)
+		if s != "" && s != self {
+			out = append(out, s)
 		}
 	}
-	return ids, nil
+	return out, nil
 }
 
 // sharedTerms counts, for each document (by the reader's number) holding
