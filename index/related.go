@@ -285,12 +285,13 @@ func relatedFilters(seed Article, opt RelatedOptions) (filters []query.Query, em
 	from, to := indexableDate(opt.From), indexableDate(opt.To)
 	if opt.Window > 0 && !seed.PublishedAt.IsZero() {
 		lo, hi := seed.PublishedAt.Add(-opt.Window), seed.PublishedAt.Add(opt.Window)
-		if hi.Before(seed.PublishedAt) || hi.After(maxDate) { // overflow or past bleve's range
+		if hi.Before(seed.PublishedAt) { // overflow: a huge window is every date
 			hi = maxDate
 		}
-		if lo.After(seed.PublishedAt) || lo.Before(minDate) {
+		if lo.After(seed.PublishedAt) {
 			lo = minDate
 		}
+		lo, hi = indexableDate(lo), indexableDate(hi)
 		if from.IsZero() || lo.After(from) {
 			from = lo
 		}
