@@ -186,6 +186,36 @@ func parseQuery(s string) (parsedQuery, error) {
 	}
 }
 
+// wordSpans returns the byte spans of the cleaned query s that hold the
+// words searched for: plain words, phrases and prefixes, not excluded
+// terms, field filters or date forms. Did-you-mean and typo corrections
+// replace words inside them only, so section:x never becomes another
+// section, nor date:2024 another date.
+func wordSpans(s string) [][2]int {
+	lx := queryLexer{s: s}
+	var spans [][2]int
+	for {
+		start := lx.i
+		it, ok := lx.next()
+		if !ok {
+			return spans
+		}
+		if it.kind == itemTerm && !it.neg {
+			spans = append(spans, [2]int{start, lx.i})
+		}
+	}
+}
+
+// inSpans reports whether [start, end) lies inside one of spans.
+func inSpans(spans [][2]int, start, end int) bool {
+	for _, sp := range spans {
+		if start >= sp[0] && end <= sp[1] {
+			return true
+		}
+	}
+	return false
+}
+
 // cleanQuery applies the cleaning rules of parseQuery.
 func cleanQuery(s string) string {
 	s = strings.ToValidUTF8(s, " ")

@@ -384,6 +384,17 @@ func TestSearchFallsBackToSuggestion(t *testing.T) {
 	if res := search(t, ix, index.Request{Query: "القاريت", NoSuggest: true, Ranking: &off}); res.Total != 0 || res.Suggestion != "" {
 		t.Errorf("Typo 0, NoSuggest: total %d suggestion %q", res.Total, res.Suggestion)
 	}
+	// A filter that matches nothing is not a typo: its value is never
+	// rewritten into a word the index holds, which would drop the filter.
+	for typos, r := range map[string]index.Request{"on": {Query: "section:القاريت القارية"}, "off": {Query: "section:القاريت القارية", Ranking: &off}} {
+		if res := search(t, ix, r); res.Total != 0 || res.Suggestion != "" {
+			t.Errorf("%q, typo tolerance %s: total %d suggestion %q; want nothing, the section filter kept", r.Query, typos, res.Total, res.Suggestion)
+		}
+	}
+	// A misspelt word beside such a filter is corrected, the filter kept.
+	if res := search(t, ix, index.Request{Query: "section:القاريت القاريت"}); res.Total != 0 || res.Suggestion != "section:القاريت القارية" {
+		t.Errorf("section:القاريت القاريت: total %d suggestion %q; want 0 and the word alone corrected", res.Total, res.Suggestion)
+	}
 }
 
 // TestCollapseWireCopies: wire groups fold into one hit listing the

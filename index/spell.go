@@ -39,16 +39,21 @@ const (
 // suggestion vocabulary, which deletions keep exact. Stop words and numbers
 // are never corrected.
 //
-// The suggestion is query with each corrected word replaced, in its
-// commonest spelling, and everything else kept as typed; ok is false when
-// no word was corrected. Invalid UTF-8 and queries over 500 characters get
-// no suggestion.
+// Only the words searched for are corrected (wordSpans): field filters,
+// date forms and excluded words stand, so a section: value that matches
+// nothing is never turned into a word the index holds. The suggestion is
+// query (cleaned as parseQuery cleans it) with each corrected word
+// replaced, in its commonest spelling, and everything else kept as typed;
+// ok is false when no word was corrected. Invalid UTF-8 and queries over
+// 500 characters get no suggestion.
 func (ix *Index) DidYouMean(ctx context.Context, query string) (suggestion string, ok bool, err error) {
 	if !utf8.ValidString(query) || utf8.RuneCountInString(query) > maxSpellRunes {
 		return "", false, nil
 	}
+	query = cleanQuery(query)
+	spans := wordSpans(query)
 	toks := analyzer.Tokenizer{}.Tokenize([]byte(query))
-	if len(toks) == 0 {
+	if len(spans) == 0 || len(toks) == 0 {
 		return "", false, nil
 	}
 	v, err := ix.vocabulary(ctx)
@@ -69,6 +74,9 @@ func (ix *Index) DidYouMean(ctx context.Context, query string) (suggestion strin
 	for _, t := range toks {
 		if err := ctx.Err(); err != nil {
 			return "", false, err
+		}
+		if !inSpans(spans, t.Start, t.End) {
+			continue // a filter, a date or an excluded word
 		}
 		w := string(analyzer.Normalize(t.Term))
 		fix, err := v.correct(fr, w)
@@ -316,12 +324,14 @@ func (ix *Index) typoFix(ctx context.Context, r bindex.IndexReader, fr bindex.In
 
 // fixQuery is query with each corrected word replaced by its correction.
 func fixQuery(query string, fixes map[string]string) string {
+	query = cleanQuery(query)
+	spans := wordSpans(query)
 	toks := analyzer.Tokenizer{}.Tokenize([]byte(query))
 	var b strings.Builder
 	last := 0
 	for _, t := range toks {
 		surface := query[t.Start:t.End]
-		if fix, ok := fixes[surface]; ok {
+		if fix, ok := fixes[surface]; ok && inSpans(spans, t.Start, t.End) {
 			b.WriteString(query[last:t.Start])
 			b.WriteString(fix)
 			last = t.End
