@@ -294,23 +294,33 @@ func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, ma
 }
 
 // typoFix returns the correction of the normalized word w that no article
-// holds: two held words when it is two typed without the space between
-// them, else the closest held word within dist typos (shown in its
-// commonest spelling when the vocabulary is built), else "".
+// holds: the closest held word within dist typos (shown in its commonest
+// spelling when the vocabulary is built), or two held words when it is two
+// typed without the space between them, whichever more articles hold (for
+// the two words, the rarer one's count): اسرايل is اسرائيل with a letter
+// missing, not اسر ايل, and البحرالميت has no word close to it. "" when
+// neither.
 func (ix *Index) typoFix(ctx context.Context, r bindex.IndexReader, fr bindex.IndexReaderFuzzy, w string, dist int) (string, error) {
-	if a, b := ix.splitWord(ctx, r, w); a != "" {
-		return a + " " + b, nil
-	}
-	if nearStopWord(w) {
-		return "", nil // a misspelt stop word (اللذي): nothing to look for
-	}
-	fix, err := closestTerm(fr, w, dist, swapDistance, func(term string) (int, bool) {
+	held := func(term string) (int, bool) {
 		// The automaton's entries carry no count: read the term's.
 		n, err := fieldDocFreq(ctx, r, term, fieldExact)
 		return int(n), err == nil && n > 0
-	})
-	if err != nil || fix == "" {
-		return "", err
+	}
+	fix, fixDF := "", 0
+	if !nearStopWord(w) { // a misspelt stop word (اللذي): nothing to look for
+		var err error
+		if fix, err = closestTerm(fr, w, dist, swapDistance, held); err != nil {
+			return "", err
+		}
+		if fix != "" {
+			fixDF, _ = held(fix)
+		}
+	}
+	if a, b, n := ix.splitWord(ctx, r, w); a != "" && (fix == "" || n >= uint64(fixDF)) {
+		return a + " " + b, nil
+	}
+	if fix == "" {
+		return "", nil
 	}
 	if v := ix.sugg.v.Load(); v != nil {
 		v.mu.RLock()
@@ -357,10 +367,9 @@ func (ix *Index) knownStem(ctx context.Context, r bindex.IndexReader, text strin
 // the article of at least 5 (البحر, not الم), or a question word before a
 // held word (ماذايحدث, ماسبب); short stop words such as الا, او, به are
 // not split off, they begin and end too many words. Among several splits, the one whose rarer part is the
-// most frequent. "" when none.
-func (ix *Index) splitWord(ctx context.Context, r bindex.IndexReader, w string) (a, b string) {
+// most frequent; n is its rarer part's count. "" when none.
+func (ix *Index) splitWord(ctx context.Context, r bindex.IndexReader, w string) (a, b string, n uint64) {
 	runes := []rune(w)
-	best := uint64(0)
 	for i := 2; i <= len(runes)-2; i++ {
 		x, y := string(runes[:i]), string(runes[i:])
 		sx := questionWords[x]
@@ -369,21 +378,21 @@ func (ix *Index) splitWord(ctx context.Context, r bindex.IndexReader, w string) 
 		}
 		dx, err := fieldDocFreq(ctx, r, x, fieldExact)
 		if err != nil {
-			return "", ""
+			return "", "", 0
 		}
 		dy, err := fieldDocFreq(ctx, r, y, fieldExact)
 		if err != nil {
-			return "", ""
+			return "", "", 0
 		}
-		n := min(dx, dy)
+		m := min(dx, dy)
 		if sx {
-			n = dy
+			m = dy
 		}
-		if n > best {
-			best, a, b = n, x, y
+		if m > n {
+			n, a, b = m, x, y
 		}
 	}
-	return a, b
+	return a, b, n
 }
 
 // questionWords are the question words people glue to the next word

@@ -149,6 +149,10 @@ func TestTypoTolerance(t *testing.T) {
 		art("typo-near", 0, "شكل آخر", "مجموعة ماندلبرا شكل آخر"),
 		art("typo-sea", 0, "البحر الميت", "ينخفض منسوب البحر الميت كل عام"),
 		art("typo-joy", 0, "اللذة", "كتاب عن اللذة والألم"),
+		art("typo-israel-1", 0, "إسرائيل", "أعلنت إسرائيل اليوم"),
+		art("typo-israel-2", 0, "خبر", "قالت إسرائيل إن"),
+		art("typo-israel-3", 0, "خبر آخر", "ردت إسرائيل على"),
+		art("typo-split", 0, "أسر وإيل", "اسر المقاتلون ايل في المعركة"),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -164,6 +168,7 @@ func TestTypoTolerance(t *testing.T) {
 		{"beside other words", "فوهة الكاليدرا", "typo-caldera", "<mark>الكالديرا</mark>"},
 		{"a word one article holds is not corrected", "ماندلبرا", "typo-near", "<mark>ماندلبرا</mark>"},
 		{"two words typed without the space", "البحرالميت", "typo-sea", "<mark>البحر</mark> <mark>الميت</mark>"},
+		{"a letter missing from a frequent word, not two rare words", "إسرايل", "typo-israel-1", "<mark>إسرائيل</mark>"},
 		{"a question word glued to the next", "ماالكالديرا", "typo-caldera", "<mark>الكالديرا</mark>"},
 		{"no typo in words under 5 letters", "قمز", "", ""},
 		{"a misspelt stop word (الذي) is not corrected to a held word (اللذة)", "اللذي", "", ""},
