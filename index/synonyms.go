@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -28,7 +29,9 @@ const (
 // the analyzer's words, with its folding of alef and hamza forms, ة/ه, ى/ي,
 // diacritics, tatweel, digits and Latin case), so spellings that differ only
 // in those need not be listed, and اوبن ايه اي typed without hamzas finds the
-// entry of أوبن إيه آي. Clitics are not stripped: وترامب is not ترامب.
+// entry of أوبن إيه آي. A clitic glued to the first word (وترامب, لترمب,
+// والامم المتحده) is taken off when the word as typed is no spelling
+// (cliticRun).
 type synonyms struct {
 	entries  [][]synSpelling
 	byKey    map[string]synRef // normalized words, joined by a space
@@ -186,7 +189,12 @@ func (s *synonyms) expand(groups []queryGroup) []queryGroup {
 	out := make([]queryGroup, 0, len(groups))
 	for i := 0; i < len(groups); {
 		if n, ref := s.longestRun(words[i:]); n > 0 {
-			out = append(out, s.replace(groups[i:i+n], ref))
+			out = append(out, s.replace(groups[i:i+n], ref, false))
+			i += n
+			continue
+		}
+		if n, ref := s.cliticRun(words[i:]); n > 0 {
+			out = append(out, s.replace(groups[i:i+n], ref, true))
 			i += n
 			continue
 		}
@@ -226,9 +234,42 @@ func (s *synonyms) longestRun(words [][]string) (int, synRef) {
 	return best, bestRef
 }
 
+// cliticPrefixes are the clitics glued to a name, as normalized: a
+// conjunction, a preposition or both, or the article after them (لل is
+// ل + ال, its alef dropped).
+var cliticPrefixes = []string{"وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك"}
+
+// cliticRun is longestRun for a run whose first word carries a clitic
+// (وترامب، لترمب، والامم المتحده): the longest run spelled once a clitic
+// is taken off the first word, leaving at least 3 letters (with ال put
+// back after لل). The stemmer keeps some such words whole (وترامب, whose
+// وتر is a stem), so the caller searches the bare spelling too.
+func (s *synonyms) cliticRun(words [][]string) (int, synRef) {
+	if len(words) == 0 || len(words[0]) == 0 {
+		return 0, synRef{}
+	}
+	first := words[0][0]
+	run := slices.Clone(words)
+	for _, p := range cliticPrefixes {
+		rest, ok := strings.CutPrefix(first, p)
+		if !ok || utf8.RuneCountInString(rest) < 3 {
+			continue
+		}
+		if strings.HasSuffix(p, "لل") {
+			rest = "ال" + rest
+		}
+		run[0] = append([]string{rest}, words[0][1:]...)
+		if n, ref := s.longestRun(run); n > 0 {
+			return n, ref
+		}
+	}
+	return 0, synRef{}
+}
+
 // replace returns the group for a run of one-word groups that spells the
-// entry's spelling ref.
-func (s *synonyms) replace(run []queryGroup, ref synRef) queryGroup {
+// entry's spelling ref; with bare, ref's own spelling is added after the
+// typed words (the run had a clitic, cliticRun).
+func (s *synonyms) replace(run []queryGroup, ref synRef, bare bool) queryGroup {
 	g := make(queryGroup, 0, len(s.entries[ref.entry]))
 	if len(run) == 1 {
 		g = append(g, run[0][0])
@@ -240,7 +281,7 @@ func (s *synonyms) replace(run []queryGroup, ref synRef) queryGroup {
 		g = append(g, queryTerm{Text: strings.Join(texts, " "), Phrase: true})
 	}
 	for i, sp := range s.entries[ref.entry] {
-		if i != ref.spelling && len(g) < maxExpandedTerms {
+		if (i != ref.spelling || bare) && len(g) < maxExpandedTerms {
 			g = append(g, queryTerm{Text: sp.text, Phrase: sp.words > 1})
 		}
 	}
@@ -262,8 +303,12 @@ func (s *synonyms) addAlternatives(g queryGroup) queryGroup {
 		if !plainWord(t) {
 			continue
 		}
-		ref, ok := s.byKey[synKey(t.Text)]
-		if !ok {
+		w := analyzeWords(t.Text)
+		n, ref := s.longestRun([][]string{w})
+		if n == 0 {
+			n, ref = s.cliticRun([][]string{w})
+		}
+		if n == 0 {
 			continue
 		}
 		for _, sp := range s.entries[ref.entry] {
