@@ -135,6 +135,8 @@ func ParseArticle(line []byte) (Article, error) {
 		return Article{}, invalid(`no "id"`)
 	case strings.TrimSpace(a.ID) == "":
 		return Article{}, invalid(`"id" is empty`)
+	case CheckID(a.ID) != nil:
+		return Article{}, invalid(`"id": %v`, CheckID(a.ID))
 	case strings.TrimSpace(a.Title) == "" && strings.TrimSpace(a.Body) == "":
 		return Article{}, invalid(`%s: "title" and "body" are both empty`, a.ID)
 	}
@@ -149,6 +151,23 @@ func ParseArticle(line []byte) (Article, error) {
 		return Article{}, err
 	}
 	return a, nil
+}
+
+// MaxIDBytes bounds an article id, as Elasticsearch bounds _id.
+const MaxIDBytes = 512
+
+// CheckID says what is wrong with a non-empty article id, or nil: longer
+// than MaxIDBytes, or holding control characters. Every write checks it
+// (ParseArticle), and so do the server's article paths, so an id that can
+// be stored can also be fetched, replaced and deleted.
+func CheckID(id string) error {
+	switch {
+	case len(id) > MaxIDBytes:
+		return fmt.Errorf("the id is %d bytes long; at most %d are accepted", len(id), MaxIDBytes)
+	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return errors.New("the id holds control characters")
+	}
+	return nil
 }
 
 // articleDate parses the date field name of article id. A time zone can

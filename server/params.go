@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,9 +23,6 @@ var (
 
 // maxListValues bounds the values of one filter (section=a,b,...).
 const maxListValues = 50
-
-// maxIDBytes bounds an article id in a path.
-const maxIDBytes = 512
 
 // params reads the query string of one request strictly: only the allowed
 // names, each given once unless it is a list, all valid UTF-8.
@@ -177,18 +175,27 @@ func (s *Server) searchRequest(c echo.Context) (index.Request, error) {
 	return req, nil
 }
 
-// articleID reads and checks the {id} of an article path.
+// articleID reads and checks the {id} of an article path. Echo routes on
+// the escaped path when the request's differs from Go's own escaping of it
+// (lowercase hex, %2F, an escaped letter), and its parameters are then
+// still escaped: such an id is unescaped here, so every spelling of a path
+// names the same article (a%2Fb is the id a/b).
 func articleID(c echo.Context) (string, error) {
 	id := c.Param("id")
+	if c.Request().URL.RawPath != "" {
+		var err error
+		if id, err = url.PathUnescape(id); err != nil {
+			return "", badParam("the article id in the path is not escaped correctly: %v", err)
+		}
+	}
 	switch {
 	case id == "":
 		return "", badParam("the article id in the path is empty")
-	case len(id) > maxIDBytes:
-		return "", badParam("the article id is %d bytes long; at most %d are accepted", len(id), maxIDBytes)
 	case !utf8.ValidString(id):
 		return "", badParam("the article id is not valid UTF-8")
-	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return "", badParam("the article id holds control characters")
+	}
+	if err := index.CheckID(id); err != nil {
+		return "", badParam("the article id is not valid: %v", err)
 	}
 	return id, nil
 }

@@ -94,6 +94,44 @@ func TestBulk(t *testing.T) {
 	}
 }
 
+// TestArticlePathEscapes: an id in a path names the same article however
+// the path is escaped (lowercase hex, an escaped letter, %2F for a slash),
+// and an id a write accepts can be fetched and deleted: a bulk write
+// refuses the ids the paths refuse.
+func TestArticlePathEscapes(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	h := newServer(t, ix, testConfig())
+	r := do(t, h, req{method: "PUT", target: "/v1/articles/%d9%85%d9%82%d8%a7%d9%84", body: `{"title":"مقال صغير"}`, header: authJSON()})
+	if r.Status != http.StatusCreated || !strings.Contains(string(r.Body), `"id":"مقال"`) {
+		t.Fatalf("put with lowercase hex: %d %s", r.Status, r.Body)
+	}
+	for _, target := range []string{"/v1/articles/%D9%85%D9%82%D8%A7%D9%84", "/v1/articles/" + url.PathEscape("مقال"), "/v1/articles/%d9%85%d9%82%d8%a7%d9%84"} {
+		if r := get(t, h, target); r.Status != http.StatusOK {
+			t.Errorf("GET %s: %d %s", target, r.Status, r.Body)
+		}
+	}
+	if r := get(t, h, "/v1/articles/%73%30%31"); r.Status != http.StatusOK { // s01, every letter escaped
+		t.Errorf("GET s01 escaped: %d %s", r.Status, r.Body)
+	}
+	if r := get(t, h, "/v1/articles/%73%30%31/related"); r.Status != http.StatusOK {
+		t.Errorf("related of s01 escaped: %d %s", r.Status, r.Body)
+	}
+
+	arr := `[{"id":"s/lash","title":"خبر بشرطة مائلة"},{"id":"c4\u0000","title":"خبر"},{"id":"` + strings.Repeat("i", 600) + `","title":"خبر"}]`
+	r = do(t, h, req{method: "POST", target: "/v1/articles", body: arr, header: authJSON()})
+	var out BulkResponse
+	r.json(t, &out)
+	if out.Added != 1 || out.Rejected != 2 || out.Items[1].Error == nil || out.Items[2].Error == nil {
+		t.Fatalf("bulk with a control character and a long id: %d %+v", r.Status, out)
+	}
+	if r := get(t, h, "/v1/articles/s%2Flash"); r.Status != http.StatusOK {
+		t.Errorf("GET s%%2Flash: %d %s", r.Status, r.Body)
+	}
+	if r := do(t, h, req{method: "DELETE", target: "/v1/articles/s%2Flash", header: authJSON()}); r.Status != http.StatusOK {
+		t.Errorf("DELETE s%%2Flash: %d %s", r.Status, r.Body)
+	}
+}
+
 // TestGracefulShutdown: cancelling Serve's context lets a request in flight
 // finish with its answer, and refuses new connections afterwards.
 func TestGracefulShutdown(t *testing.T) {
