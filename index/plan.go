@@ -91,7 +91,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 		q.Recency = &recency{HalfLife: req.Recency, Now: now}
 	}
 	typed := typedWords(pq.Groups)
-	quotedOnly := onlyQuoted(pq.Groups)
+	quotedOnly := ix.onlyQuoted(pq.Groups)
 	var plain []string // the query's typed words in order, for pairs
 	n := 0
 	for _, g := range groups {
@@ -103,7 +103,9 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 			case t.Phrase && len(g) == 1 && len(ix.exact.Analyze([]byte(t.Text))) == 1:
 				// "a word" in quotes: that word, not others of its stem.
 				ix.addExact(q, p, t.Text, n, r.Text+r.Exact, quotedOnly)
-			case t.Phrase && len(g) == 1: // "a phrase" in quotes
+			case len(g) == 1 && (t.Phrase || ix.joinedWords(t)):
+				// "a phrase" in quotes, or covid-19: one typed word of
+				// several analyzer words, searched as their phrase.
 				ix.addWords(q, p, t.Text, n, r)
 				ix.addPairs(q, t.Text, n, r.Text)
 				if quotedOnly {
@@ -111,16 +113,26 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 				}
 			case t.Fix: // the correction of a word no article holds
 				ix.addWords(q, p, t.Text, n, r.scaled(r.Typo))
+			case ix.joinedWords(t):
+				// covid-19 beside its other spellings: as a phrase
+				// beside other words, its words and their adjacency.
+				ix.addWords(q, p, t.Text, n, r)
+				ix.addPairs(q, t.Text, n, r.Text)
 			case typed.has(t.Text): // as typed (several words when a synonym matched them)
 				ix.addWords(q, p, t.Text, n, r)
 				plain = append(plain, t.Text)
-			case strings.ContainsFunc(strings.TrimSpace(t.Text), unicode.IsSpace):
-				// Another spelling of several words: its words adjacent.
+			case ix.joinedText(t.Text) || strings.ContainsFunc(strings.TrimSpace(t.Text), unicode.IsSpace):
+				// Another spelling of several words (تنظيم الدولة,
+				// كوفيد-19): its words adjacent.
 				ix.addPairs(q, t.Text, n, synonymWeight*r.Text)
 				ix.markWords(p, t.Text)
 			default: // another spelling of one word
 				ix.addWords(q, p, t.Text, n, r.scaled(synonymWeight))
 			}
+		}
+		if quotedOnly && len(g) > 1 {
+			// covid-19 alone, with its other spellings: one of them.
+			p.required = append(p.required, ix.anySpelling(g))
 		}
 		if len(q.Clauses) > before { // a group of stop words alone does not count
 			n++
@@ -138,7 +150,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 		p.score = q
 	}
 	for _, t := range pq.Excluded {
-		if t.Phrase {
+		if t.Phrase || ix.joinedWords(t) { // -covid-19 is not -covid -19
 			p.excluded = append(p.excluded, ix.phraseQuery(t.Text))
 			continue
 		}
@@ -209,6 +221,48 @@ func (ix *Index) markWords(p *plan, text string) {
 	}
 }
 
+// anySpelling requires one of the alternatives of a group: each of
+// several words as a phrase, each single word in any form of its stem.
+func (ix *Index) anySpelling(g queryGroup) query.Query {
+	var alts []query.Query
+	for _, t := range g {
+		if t.Fix || t.Prefix {
+			continue
+		}
+		if t.Phrase || ix.joinedText(t.Text) || strings.ContainsFunc(strings.TrimSpace(t.Text), unicode.IsSpace) {
+			alts = append(alts, ix.phraseQuery(t.Text))
+			continue
+		}
+		m := bleve.NewMatchQuery(t.Text)
+		m.SetField(fieldText)
+		alts = append(alts, m)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// joinedWords reports whether t is a plain word of the query that holds
+// several analyzer words, joined by a hyphen, an apostrophe or a colon
+// (covid-19, إف-35, foo:bar), which parseQuery keeps inside a word: Search
+// takes it as the phrase of those words, as if quoted. A stemmer's second
+// reading of a word stands at its position and does not count.
+func (ix *Index) joinedWords(t queryTerm) bool {
+	return !t.Phrase && !t.Prefix && !t.Fix && ix.joinedText(t.Text)
+}
+
+// joinedText reports whether text has no space and several analyzer words.
+func (ix *Index) joinedText(text string) bool {
+	if strings.ContainsFunc(strings.TrimSpace(text), unicode.IsSpace) {
+		return false
+	}
+	ts := ix.stem.Analyze([]byte(text))
+	for _, t := range ts[min(1, len(ts)):] {
+		if t.Position != ts[0].Position {
+			return true
+		}
+	}
+	return false
+}
+
 // addWords adds the stemmed and exact clauses of some text to group g.
 func (ix *Index) addWords(q *scoreQuery, p *plan, text string, g int, r Ranking) {
 	add := func(field, term string, w float64) {
@@ -230,14 +284,14 @@ func (ix *Index) addWords(q *scoreQuery, p *plan, text string, g int, r Ranking)
 }
 
 // onlyQuoted reports whether every group of the query is one quoted
-// phrase or word. Only then are quotes required: news headlines and
+// phrase or word, or a word of joined words (joinedWords). Only then are quotes required: news headlines and
 // pasted sentences quote words for emphasis («...», "..."), and requiring
 // those phrases beside the other words lost a fifth of news-headlines'
 // recall@100 (docs/relevance.md); beside other words a quoted phrase is
 // scored as a phrase instead (its words and their adjacency).
-func onlyQuoted(groups []queryGroup) bool {
+func (ix *Index) onlyQuoted(groups []queryGroup) bool {
 	for _, g := range groups {
-		if len(g) != 1 || !g[0].Phrase {
+		if len(g) != 1 || !g[0].Phrase && !ix.joinedWords(g[0]) {
 			return false
 		}
 	}

@@ -329,6 +329,34 @@ func TestPhraseRequired(t *testing.T) {
 	}
 }
 
+// TestJoinedWordsArePhrases: a word of several analyzer words joined by a
+// hyphen (F-16, كوفيد-19) finds them where they stand together, alone or
+// beside its synonyms, and -F-16 excludes only that.
+func TestJoinedWordsArePhrases(t *testing.T) {
+	ix, _ := newIndex(t)
+	if err := ix.Add([]index.Article{
+		{ID: "jet", Title: "خبر", Body: "تحطمت مقاتلة F-16 قرب القاعدة الجوية"},
+		{ID: "apart", Title: "خبر", Body: "حصلت الفرقة F على 16 نقطة في القاعدة"},
+		{ID: "covid", Title: "خبر", Body: "ارتفعت إصابات كوفيد 19 في المدينة"},
+		{ID: "nineteen", Title: "خبر", Body: "سجلت المدينة 19 إصابة جديدة بالإنفلونزا"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"F-16", "jet"},
+		{"f-16", "jet"},
+		{"covid-19", "covid"}, // a synonym of كوفيد-19 (synonyms.txt)
+		{"كوفيد-19", "covid"},
+		{"القاعدة -F-16", "apart"},
+		{"المدينة -covid-19", "covid nineteen"}, // an excluded word is not expanded
+		{"المدينة -كوفيد-19", "nineteen"},
+	} {
+		if got := strings.Join(ids(search(t, ix, index.Request{Query: tc.q, NoSuggest: true}).Hits), " "); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
+
 // TestSynonyms: ترمب finds the sample articles written ترامب (s18, s20)
 // and marks them, and the one written as typed (s19) ranks first.
 func TestSynonyms(t *testing.T) {
