@@ -343,8 +343,8 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 		// Ranked by score: Bahth's collector, which prunes (topk.go) and
 		// rescores (rescore.go); facets, if any, from bleve unscored.
 		groups := 0 // the wire groups folding needs: load no hit beyond them
-		if collapse {
-			groups = skip + req.Size
+		if collapse && req.Cursor == "" {
+			groups = skip + req.Size // by cursor, some may have shown before: load all
 		}
 		hits, total, atLeast, err = ix.searchTop(ctx, topRequest{score: p.score, required: p.required, excluded: p.excluded,
 			k: from + size, after: after, fields: []string{sourceField, fieldWire}, totalLimit: totalLimit(req),
@@ -385,8 +385,13 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 		out.TotalRelation = RelationGTE
 	}
 	var copies [][]string
+	fetched := hits
 	if collapse {
-		if hits, copies, err = ix.collapsePage(ctx, hits, skip, req.Size); err != nil {
+		var leaders func([]string) (map[string]string, error)
+		if req.Cursor != "" {
+			leaders = func(keys []string) (map[string]string, error) { return ix.groupLeaders(ctx, p, sortBy, keys) }
+		}
+		if hits, copies, err = ix.collapsePage(ctx, hits, skip, req.Size, leaders); err != nil {
 			return nil, err
 		}
 	}
@@ -409,8 +414,13 @@ func (ix *Index) search(ctx context.Context, req *Request, pq parsedQuery) (*Res
 	for i := range copies {
 		out.Hits[i].Copies = copies[i]
 	}
-	if n := len(out.Hits); n == req.Size && n > 0 {
+	switch n := len(out.Hits); {
+	case n == req.Size && n > 0:
 		out.NextCursor = encodeCursor(sortBy, hits[n-1])
+	case collapse && req.Cursor != "" && len(fetched) == size:
+		// Groups shown before left this page short, and more hits
+		// may follow the ones read: go on after the last of them.
+		out.NextCursor = encodeCursor(sortBy, fetched[len(fetched)-1])
 	}
 	if res != nil {
 		out.Facets, out.Dates = readFacets(res, req)

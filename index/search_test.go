@@ -474,6 +474,46 @@ func TestCollapseWireCopies(t *testing.T) {
 	}
 }
 
+// TestCursorWithCollapse pages by cursor, two hits at a time, with wire
+// copies folded, in every order: each article shows once, as a hit or as
+// a copy of one, and each group once, at its first article in that order.
+func TestCursorWithCollapse(t *testing.T) {
+	ix, _ := newSampleIndex(t)
+	for _, tc := range []struct{ query, sort string }{
+		{"", index.SortDate}, {"", index.SortDateAsc}, {"الذكاء الاصطناعي", index.SortRelevance},
+		{"الذكاء الاصطناعي", index.SortDate}, {"الشركة", ""},
+	} {
+		all := search(t, ix, index.Request{Query: tc.query, Sort: tc.sort, Size: 100, NoCollapse: true})
+		folded := search(t, ix, index.Request{Query: tc.query, Sort: tc.sort, Size: 100})
+		var got []string
+		seen := map[string]bool{}
+		cursor := ""
+		for page := 0; page < 200; page++ {
+			res := search(t, ix, index.Request{Query: tc.query, Sort: tc.sort, Size: 2, Cursor: cursor})
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+				for _, id := range append([]string{h.ID}, h.Copies...) {
+					if seen[id] {
+						t.Errorf("%q sorted %q: %s shown twice (page %d, hit %s)", tc.query, tc.sort, id, page, h.ID)
+					}
+					seen[id] = true
+				}
+			}
+			if cursor = res.NextCursor; cursor == "" {
+				break
+			}
+		}
+		if !slices.Equal(got, ids(folded.Hits)) {
+			t.Errorf("%q sorted %q: by cursor %v\nin one page %v", tc.query, tc.sort, got, ids(folded.Hits))
+		}
+		for _, h := range all.Hits {
+			if !seen[h.ID] {
+				t.Errorf("%q sorted %q: %s neither a hit nor a copy of one", tc.query, tc.sort, h.ID)
+			}
+		}
+	}
+}
+
 // TestPagesWithCollapse pages through all the samples five at a time with
 // wire copies folded: the pages join into the one-page answer, no hit
 // twice.
