@@ -73,7 +73,7 @@ const fieldSection = "section"
 // related articles from any section and date.
 type RelatedOptions struct {
 	Size     int    // articles returned; 0 means 10, at most 100
-	Section  string // only articles of this section
+	Sections []string // only articles of one of these sections
 	From, To time.Time
 	// Window keeps only articles published within this long before or
 	// after the seed; it is ignored when the seed has no date.
@@ -275,11 +275,7 @@ var (
 // relatedFilters returns the section and date filters of a request, and
 // whether the date range is empty.
 func relatedFilters(seed Article, opt RelatedOptions) (filters []query.Query, empty bool, err error) {
-	if opt.Section != "" {
-		t := bleve.NewTermQuery(opt.Section)
-		t.SetField(fieldSection)
-		filters = append(filters, t)
-	}
+	filters = filterQueries(Filter{Sections: opt.Sections})
 	// A bound beyond the dates bleve indexes reaches their end, as in
 	// search (indexableDate).
 	from, to := indexableDate(opt.From), indexableDate(opt.To)

@@ -197,7 +197,7 @@ func (req *Request) validate() error {
 	case req.Recency < 0:
 		return invalidf("recency must be a positive half-life such as 72h or 30d")
 	case req.Cursor != "" && (req.Page > 1 || req.From > 0):
-		return invalidf("cursor can't be combined with page or from")
+		return invalidf("cursor can't be combined with page: the cursor says where the next page starts")
 	}
 	if req.Size == 0 {
 		req.Size = 10
@@ -496,9 +496,10 @@ func ParseDate(name, s string, end bool) (time.Time, error) {
 	return parseDateParam(name, s, end)
 }
 
-// ParseHalfLife reads a recency half-life named name: a Go duration
-// (72h, 90m) or a number of days (30d). Empty means off.
-func ParseHalfLife(name, s string) (time.Duration, error) {
+// ParseDuration reads the span of time of parameter name (recency's
+// half-life, related's window): a Go duration (72h, 90m) or a number of
+// days (30d). Empty means off.
+func ParseDuration(name, s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}
@@ -512,7 +513,7 @@ func ParseHalfLife(name, s string) (time.Duration, error) {
 		d, err = time.ParseDuration(s)
 	}
 	if err != nil || d <= 0 || d > 100*365*24*time.Hour {
-		return 0, invalidf("%s must be a positive half-life such as 72h or 30d, got %q", name, s)
+		return 0, invalidf("%s must be a positive duration such as 72h or 30d, got %q", name, s)
 	}
 	return d, nil
 }

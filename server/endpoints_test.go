@@ -63,6 +63,16 @@ func TestRelated(t *testing.T) {
 			t.Errorf("section filter: %s is %s", hit.ID, hit.Article.Section)
 		}
 	}
+	// section is a list, as in search: comma-separated or repeated.
+	n := len(out.Hits)
+	for _, q := range []string{"section=" + url.QueryEscape("رياضة,nothing"), "section=nothing&section=" + url.QueryEscape("رياضة")} {
+		r = get(t, h, "/v1/articles/s36/related?"+q+"&from=2020&to=2030")
+		out = RelatedResponse{}
+		r.json(t, &out)
+		if r.Status != http.StatusOK || len(out.Hits) != n || n == 0 {
+			t.Errorf("%s: %d, %d hits, want the %d of رياضة", q, r.Status, len(out.Hits), n)
+		}
+	}
 }
 
 func TestAnalyze(t *testing.T) {
@@ -101,12 +111,19 @@ func TestFeeds(t *testing.T) {
 			Updated string `xml:"updated"`
 		} `xml:"entry"`
 		Total int `xml:"http://a9.com/-/spec/opensearch/1.1/ totalResults"`
+		Links []struct {
+			Rel  string `xml:"rel,attr"`
+			Href string `xml:"href,attr"`
+		} `xml:"http://www.w3.org/2005/Atom link"`
 	}
 	if err := xml.Unmarshal(r.Body, &af); err != nil || r.Status != http.StatusOK {
 		t.Fatalf("atom: status %d, %v", r.Status, err)
 	}
 	if len(af.Entries) != 2 || af.Total == 0 {
 		t.Errorf("atom: %+v", af)
+	}
+	if len(af.Links) == 0 || af.Links[0].Rel != "self" || !strings.Contains(af.Links[0].Href, "/v1/search.atom?") {
+		t.Errorf("atom: the feed's links %+v, want its self link (an Atom <link>)", af.Links)
 	}
 	for _, e := range af.Entries {
 		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil {

@@ -152,7 +152,7 @@ type atomFeed struct {
 	Title   string   `xml:"title"`
 	Updated string   `xml:"updated"`
 	Author  atomName `xml:"author"`
-	Links   []atomLink
+	Links   []atomLink `xml:"link"`
 	osElements
 	Entries []atomEntry `xml:"entry"`
 }

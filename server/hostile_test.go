@@ -29,6 +29,10 @@ func TestHostileRequests(t *testing.T) {
 		// search parameters
 		{"invalid UTF-8 in q", req{target: "/v1/search?q=%ff%fe"}, 400, "invalid_parameter"},
 		{"invalid UTF-8 in a parameter name", req{target: "/v1/search?%ff=1"}, 400, "invalid_parameter"},
+		{"a ; between parameters (Go drops the pair)", req{target: "/v1/search?q=a;b"}, 400, "invalid_parameter"},
+		{"a bad %-escape", req{target: "/v1/search?q=a%zz"}, 400, "invalid_parameter"},
+		{"a ; in suggest", req{target: "/v1/suggest?q=x;y"}, 400, "invalid_parameter"},
+		{"a ; in related", req{target: "/v1/articles/s01/related?size=1;"}, 400, "invalid_parameter"},
 		{"huge q", req{target: "/v1/search?q=" + big}, 400, "invalid_parameter"},
 		{"unknown parameter", req{target: "/v1/search?szie=10"}, 400, "invalid_parameter"},
 		{"track_total_hits as a number (Elasticsearch's other form)", req{target: "/v1/search?q=a&track_total_hits=100"}, 400, "invalid_parameter"},

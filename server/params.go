@@ -32,6 +32,12 @@ type params struct {
 }
 
 func readParams(c echo.Context, allowed []string, lists ...string) (*params, error) {
+	// Go's URL.Query, which echo reads, drops a pair it can't parse (a ;
+	// separator, a bad %-escape) without a word: q=غزة;مصر would search
+	// nothing at all. Say so instead.
+	if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
+		return nil, badParam("the query string can't be read (%v); separate parameters with & and escape %% as %%25", err)
+	}
 	q := c.QueryParams()
 	for name, vals := range q {
 		if !utf8.ValidString(name) {
@@ -130,7 +136,7 @@ func (s *Server) searchRequest(c echo.Context) (index.Request, error) {
 	if f.To, err = index.ParseDate("to", p.str("to"), true); err != nil {
 		return req, err
 	}
-	if req.Recency, err = index.ParseHalfLife("recency", p.str("recency")); err != nil {
+	if req.Recency, err = index.ParseDuration("recency", p.str("recency")); err != nil {
 		return req, err
 	}
 	req.Sort = p.str("sort")

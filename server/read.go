@@ -146,7 +146,7 @@ func (s *Server) related(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := readParams(c, relatedParams)
+	p, err := readParams(c, relatedParams, "section")
 	if err != nil {
 		return err
 	}
@@ -154,14 +154,16 @@ func (s *Server) related(c echo.Context) error {
 	if opt.Size, err = p.int("size", 10, 1, 100); err != nil {
 		return err
 	}
-	opt.Section = p.str("section")
+	if opt.Sections, err = p.list("section"); err != nil {
+		return err
+	}
 	if opt.From, err = index.ParseDate("from", p.str("from"), false); err != nil {
 		return err
 	}
 	if opt.To, err = index.ParseDate("to", p.str("to"), true); err != nil {
 		return err
 	}
-	if opt.Window, err = index.ParseHalfLife("window", p.str("window")); err != nil {
+	if opt.Window, err = index.ParseDuration("window", p.str("window")); err != nil {
 		return err
 	}
 	start := time.Now()

@@ -34,7 +34,7 @@ func searchCmd() *cobra.Command {
 			if req.Filter.To, err = index.ParseDate("to", to, true); err != nil {
 				return err
 			}
-			if req.Recency, err = index.ParseHalfLife("recency", half); err != nil {
+			if req.Recency, err = index.ParseDuration("recency", half); err != nil {
 				return err
 			}
 			ix, err := index.Open(dir)
