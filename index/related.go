@@ -72,7 +72,7 @@ const fieldSection = "section"
 // RelatedOptions shape a Related request. The zero value asks for 10
 // related articles from any section and date.
 type RelatedOptions struct {
-	Size     int    // articles returned; 0 means 10, at most 100
+	Size     int      // articles returned; 0 means 10, at most 100
 	Sections []string // only articles of one of these sections
 	From, To time.Time
 	// Window keeps only articles published within this long before or

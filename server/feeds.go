@@ -143,15 +143,15 @@ func (s *Server) searchRSS(c echo.Context) error {
 }
 
 type atomFeed struct {
-	XMLName xml.Name `xml:"feed"`
-	NS      string   `xml:"xmlns,attr"`
-	NSOS    string   `xml:"xmlns:opensearch,attr"`
-	NSAtom  string   `xml:"xmlns:atom,attr"` // the OpenSearch link is written atom:link in both feeds
-	NSBahth string   `xml:"xmlns:bahth,attr"`
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Author  atomName `xml:"author"`
+	XMLName xml.Name   `xml:"feed"`
+	NS      string     `xml:"xmlns,attr"`
+	NSOS    string     `xml:"xmlns:opensearch,attr"`
+	NSAtom  string     `xml:"xmlns:atom,attr"` // the OpenSearch link is written atom:link in both feeds
+	NSBahth string     `xml:"xmlns:bahth,attr"`
+	ID      string     `xml:"id"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
+	Author  atomName   `xml:"author"`
 	Links   []atomLink `xml:"link"`
 	osElements
 	Entries []atomEntry `xml:"entry"`
