@@ -170,16 +170,22 @@ func CheckID(id string) error {
 	return nil
 }
 
-// articleDate parses the date field name of article id. A time zone can
-// carry a date of the year 0000 or 9999 out of the years RFC 3339 writes,
-// and the article could not be stored: that is invalid too.
+// articleDate parses the date field name of article id ("" is no date). A
+// date must lie within those bleve indexes (minDate, 1678, to maxDate,
+// 2262): an article dated 1600 or 0001-01-01 could be stored but not found
+// by a date range nor sorted by date, and the date histogram would stretch
+// to it, so it is rejected with its line instead.
 func articleDate(id, name, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
 	t, err := parseDate(s)
 	if err != nil {
 		return time.Time{}, invalid("%s: field %q: %v", id, name, err)
 	}
-	if !t.IsZero() && (t.Before(firstDate) || t.After(lastDate)) {
-		return time.Time{}, invalid("%s: field %q: %s is outside the years 0000 to 9999 in UTC", id, name, t.Format("2006-01-02T15:04:05Z"))
+	if t.Before(minDate) || !t.Before(maxDate) {
+		return time.Time{}, invalid("%s: field %q: %s is outside the dates an index can search, the years 1678 to 2261 in UTC",
+			id, name, t.UTC().Format(time.RFC3339))
 	}
 	return t, nil
 }

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -12,8 +14,9 @@ import (
 // histogram of publication dates.
 var facetFields = []string{"section", "source", "author", "tags", "date"}
 
-// maxDateBuckets caps the date histogram; a longer span keeps its latest
-// buckets.
+// maxDateBuckets caps the date histogram. A span of more buckets lists
+// only its non-empty ones, and of those the latest maxDateBuckets: one
+// article dated far from the others must not push the rest out.
 const maxDateBuckets = 1000
 
 // addFacets adds the requested facets to a bleve request. The date
@@ -96,11 +99,15 @@ func histogram(fr *search.FacetResult, interval string) []DateBucket {
 	if interval == "year" {
 		keyLayout = "2006"
 	}
-	for t := first; !t.After(last); t = step(t) {
+	for t := first; !t.After(last) && len(out) <= maxDateBuckets; t = step(t) {
 		out = append(out, DateBucket{Key: t.Format(keyLayout), From: t, To: step(t), Count: counts[t]})
 	}
-	if len(out) > maxDateBuckets {
-		out = out[len(out)-maxDateBuckets:]
+	if len(out) <= maxDateBuckets {
+		return out
 	}
-	return out
+	out = out[:0]
+	for _, t := range slices.SortedFunc(maps.Keys(counts), time.Time.Compare) {
+		out = append(out, DateBucket{Key: t.Format(keyLayout), From: t, To: step(t), Count: counts[t]})
+	}
+	return out[max(0, len(out)-maxDateBuckets):]
 }
