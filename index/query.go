@@ -580,6 +580,13 @@ func parseDateParam(name, s string, end bool) (time.Time, error) {
 // (2006-01) or a day (2006-01-02), or an instant of the forms parseDate
 // reads (RFC 3339), in UTC.
 func dateSpan(s string) (start, end time.Time, ok bool) {
+	defer func() {
+		// The zero time is an open bound: from=0001-01-01 must still
+		// be a bound, which leaves out the articles with no date.
+		if ok && start.IsZero() {
+			start = start.Add(time.Nanosecond)
+		}
+	}()
 	spans := []struct {
 		layout string
 		y, m   int

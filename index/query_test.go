@@ -408,6 +408,7 @@ func TestParseDateParam(t *testing.T) {
 		{"RFC 3339 is itself as an end", "2024-05-01T09:30:00Z", true, time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC)},
 		{"Arabic-Indic digits", "٢٠٢٤-٠٥-٠١", false, day(2024, 5, 1)},
 		{"surrounding spaces", " 2024 ", false, day(2024, 1, 1)},
+		{"the year 1 is a bound, not open", "0001-01-01", false, time.Time{}.Add(time.Nanosecond)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

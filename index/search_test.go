@@ -59,6 +59,8 @@ func TestFilters(t *testing.T) {
 		{"a range to the year 9999", index.Request{Filter: index.Filter{From: jan1, To: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}}, []string{"a1", "a2", "a3", "b1", "b2", "b3", "c1", "c2"}}, // c3 has no date
 		{"a range wholly before them", index.Request{Filter: index.Filter{From: time.Date(10, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(20, 1, 1, 0, 0, 0, 0, time.UTC)}}, nil},
 		{"a date typed in the query beyond them", index.Request{Query: "date:<0100"}, nil},
+		{"from the year 1 still leaves out the undated", index.Request{Query: "date:>=0001-01-01"}, []string{"a1", "a2", "a3", "b1", "b2", "b3", "c1", "c2"}},
+		{"the year 1 as a range", index.Request{Query: "date:0001..9999"}, []string{"a1", "a2", "a3", "b1", "b2", "b3", "c1", "c2"}},
 		{"query and filter", index.Request{Query: "البطولة", Filter: index.Filter{Sources: []string{"الملعب"}}}, []string{"b1", "b2"}},
 		{"filter typed in the query", index.Request{Query: "التضخم section:اقتصاد"}, []string{"a1", "a2"}},
 		{"no match", index.Request{Filter: index.Filter{Sections: []string{"طقس"}}}, nil},
