@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -203,6 +204,25 @@ func TestMetricsCount(t *testing.T) {
 	for l := range strings.Lines(body) {
 		if v, ok := strings.CutPrefix(l, `bahth_cache_hits_total{cache="postings"} `); ok && strings.TrimSpace(v) == "0" {
 			t.Errorf("postings cache: no hit after the same search twice")
+		}
+	}
+}
+
+// TestHead: every read endpoint answers HEAD as GET, headers only, over a
+// real connection (net/http drops the body).
+func TestHead(t *testing.T) {
+	srv := httptest.NewServer(newServer(t, shared, testConfig()))
+	defer srv.Close()
+	for target, status := range map[string]int{"/healthz": 200, "/v1/articles/s01": 200, "/v1/articles/nope": 404,
+		"/v1/search?q=" + url.QueryEscape("الاستثمار"): 200, "/v1/search?szie=1": 400, "/openapi.json": 200} {
+		resp, err := http.Head(srv.URL + target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != status || len(b) != 0 {
+			t.Errorf("HEAD %s: %d with %d bytes, want %d and no body", target, resp.StatusCode, len(b), status)
 		}
 	}
 }

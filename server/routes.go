@@ -12,13 +12,13 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	v1 := e.Group("/v1")
-	v1.GET("/search", s.search)
-	v1.GET("/search.rss", s.searchRSS)
-	v1.GET("/search.atom", s.searchAtom)
-	v1.GET("/suggest", s.suggest)
-	v1.GET("/articles/:id", s.getArticle)
-	v1.GET("/articles/:id/related", s.related)
-	v1.GET("/analyze", s.analyze)
+	read(v1.Add, "/search", s.search)
+	read(v1.Add, "/search.rss", s.searchRSS)
+	read(v1.Add, "/search.atom", s.searchAtom)
+	read(v1.Add, "/suggest", s.suggest)
+	read(v1.Add, "/articles/:id", s.getArticle)
+	read(v1.Add, "/articles/:id/related", s.related)
+	read(v1.Add, "/analyze", s.analyze)
 
 	// Per route, not a group: a group's middleware would also run for the
 	// group's unmatched paths, turning 404s and 405s into 403s.
@@ -27,12 +27,21 @@ func (s *Server) routes() {
 	v1.POST("/articles", s.postArticles, write...)
 	v1.DELETE("/articles/:id", s.deleteArticle, write...)
 
-	e.GET("/opensearch.xml", s.openSearch)
-	e.GET("/openapi.json", s.openAPI)
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics.handler())
+	read(e.Add, "/opensearch.xml", s.openSearch)
+	read(e.Add, "/openapi.json", s.openAPI)
+	read(e.Add, "/healthz", s.healthz)
+	read(e.Add, "/readyz", s.readyz)
+	read(e.Add, "/metrics", s.metrics.handler())
 	s.webRoutes()
+}
+
+// read registers a read endpoint for GET and HEAD: HEAD answers what GET
+// would, headers only (net/http drops the body of a HEAD response), so a
+// probe or a client checking that an article exists gets 200 or 404, not
+// 405.
+func read(add func(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route, path string, h echo.HandlerFunc) {
+	add(http.MethodGet, path, h)
+	add(http.MethodHead, path, h)
 }
 
 // webRoutes serves the search page (issue 6) when Config.Web is set: its
@@ -42,7 +51,7 @@ func (s *Server) routes() {
 func (s *Server) webRoutes() {
 	e := s.echo
 	if s.cfg.Web == nil {
-		e.GET("/", func(c echo.Context) error {
+		read(e.Add, "/", func(c echo.Context) error {
 			return c.JSON(http.StatusOK, map[string]string{
 				"name": "bahth", "api": "/openapi.json", "search": "/v1/search?q=...", "suggest": "/v1/suggest?q=...",
 			})
@@ -56,8 +65,8 @@ func (s *Server) webRoutes() {
 		}
 		return c.HTMLBlob(http.StatusOK, b)
 	}
-	e.GET("/", page)
-	e.GET("/articles/:id", page)
+	read(e.Add, "/", page)
+	read(e.Add, "/articles/:id", page)
 	if static, err := fs.Sub(s.cfg.Web, "static"); err == nil {
 		e.StaticFS("/static", static)
 	}
