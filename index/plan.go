@@ -106,8 +106,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 			case len(g) == 1 && (t.Phrase || ix.joinedWords(t)):
 				// "a phrase" in quotes, or covid-19: one typed word of
 				// several analyzer words, searched as their phrase.
-				ix.addWords(q, p, t.Text, n, r)
-				ix.addPairs(q, t.Text, n, r.Text)
+				ix.addPhrase(q, p, t.Text, n, r, quotedOnly)
 				if quotedOnly {
 					p.required = append(p.required, ix.phraseQuery(t.Text))
 				}
@@ -116,8 +115,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 			case ix.joinedWords(t):
 				// covid-19 beside its other spellings: as a phrase
 				// beside other words, its words and their adjacency.
-				ix.addWords(q, p, t.Text, n, r)
-				ix.addPairs(q, t.Text, n, r.Text)
+				ix.addPhrase(q, p, t.Text, n, r, quotedOnly) // required with the others: anySpelling
 			case typed.has(t.Text): // as typed (several words when a synonym matched them)
 				ix.addWords(q, p, t.Text, n, r)
 				plain = append(plain, t.Text)
@@ -210,8 +208,12 @@ func typedWords(groups []queryGroup) wordSet {
 // every دول).
 func (ix *Index) markWords(p *plan, text string) {
 	var run []string
+	last := -1
 	for _, t := range ix.stem.Analyze([]byte(text)) {
-		run = append(run, string(t.Term))
+		if t.Position != last { // a stemmer's second reading stands at its word's position
+			run = append(run, string(t.Term))
+			last = t.Position
+		}
 	}
 	switch {
 	case len(run) == 1:
@@ -261,6 +263,20 @@ func (ix *Index) joinedText(text string) bool {
 		}
 	}
 	return false
+}
+
+// addPhrase adds the words of a phrase to group g, and their pairs. When
+// the phrase is required, snippets mark it where its words stand
+// together, not each word wherever it stands (الأمم المتحدة must not mark
+// the المتحدة of الولايات المتحدة).
+func (ix *Index) addPhrase(q *scoreQuery, p *plan, text string, g int, r Ranking, required bool) {
+	if required {
+		ix.addWords(q, &plan{match: termMatcher{stems: map[string]bool{}, exact: map[string]bool{}}}, text, g, r)
+		ix.markWords(p, text)
+	} else {
+		ix.addWords(q, p, text, g, r)
+	}
+	ix.addPairs(q, text, g, r.Text)
 }
 
 // addWords adds the stemmed and exact clauses of some text to group g.

@@ -331,6 +331,29 @@ func TestPhraseRequired(t *testing.T) {
 	}
 }
 
+// TestRequiredPhraseMarkedWhole: a phrase the query requires is marked
+// where its words stand together, not each word wherever it stands; beside
+// other words (scored word by word) each word is marked.
+func TestRequiredPhraseMarkedWhole(t *testing.T) {
+	ix, _ := newIndex(t)
+	if err := ix.Add([]index.Article{{ID: "un", Title: "خبر",
+		Body: "دعت الأمم المتحدة إلى الهدوء، وقالت الولايات المتحدة إنها تتابع الوضع."}}); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, index.Request{Query: `"الأمم المتحدة"`, Highlight: true})
+	if len(res.Hits) != 1 {
+		t.Fatalf(`"الأمم المتحدة": %v`, ids(res.Hits))
+	}
+	snip := strings.Join(res.Hits[0].Snippets, " ")
+	if !strings.Contains(snip, "<mark>الأمم</mark> <mark>المتحدة</mark>") || strings.Contains(snip, "الولايات <mark>") {
+		t.Errorf(`"الأمم المتحدة" marks %s; want the phrase and not the المتحدة of الولايات المتحدة`, snip)
+	}
+	res = search(t, ix, index.Request{Query: `"الأمم المتحدة" الوضع`, Highlight: true})
+	if snip := strings.Join(res.Hits[0].Snippets, " "); !strings.Contains(snip, "الولايات <mark>المتحدة</mark>") {
+		t.Errorf(`beside another word the phrase's words count apart, and are marked so: %s`, snip)
+	}
+}
+
 // TestJoinedWordsArePhrases: a word of several analyzer words joined by a
 // hyphen (F-16, كوفيد-19) finds them where they stand together, alone or
 // beside its synonyms, and -F-16 excludes only that.
