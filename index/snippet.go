@@ -137,6 +137,39 @@ func matchSpans(stem, exact analysis.Analyzer, text string, m termMatcher) []spa
 	if text == "" {
 		return nil
 	}
+	return wholeWords(text, matchTokens(stem, exact, text, m))
+}
+
+// wholeWords widens each span over the letters, digits, marks and tatweel
+// glued to it: the tokenizer cuts where the script changes, so that لـCNN,
+// وGoogle, بـ19 and 1436هـ are two tokens each, but a reader sees one word,
+// marked whole. Within one script a token is already the whole run.
+func wholeWords(text string, spans []span) []span {
+	glued := func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == 'ـ'
+	}
+	for i, sp := range spans {
+		for sp.Start > 0 {
+			r, n := utf8.DecodeLastRuneInString(text[:sp.Start])
+			if !glued(r) {
+				break
+			}
+			sp.Start -= n
+		}
+		for sp.End < len(text) {
+			r, n := utf8.DecodeRuneInString(text[sp.End:])
+			if !glued(r) {
+				break
+			}
+			sp.End += n
+		}
+		spans[i] = sp
+	}
+	return mergeSpans(spans)
+}
+
+// matchTokens is matchSpans without widening the spans to whole words.
+func matchTokens(stem, exact analysis.Analyzer, text string, m termMatcher) []span {
 	wantStems := stem != nil && (len(m.stems) > 0 || len(m.phrases) > 0)
 	wantExact := exact != nil && (len(m.exact) > 0 || len(m.prefixes) > 0)
 	var out []span
