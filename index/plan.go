@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bahth/bahth/analyzer"
 	"github.com/blevesearch/bleve/v2"
@@ -344,52 +345,85 @@ func (ix *Index) addPairs(q *scoreQuery, text string, g int, w float64) {
 }
 
 // addPrefix adds a trailing-* word: the normalized prefix expands to the
-// most frequent unstemmed words that start with it, scored in the exact
-// field with the weight of a stemmed match.
+// most frequent unstemmed words that start with it, or with it behind a
+// clitic (prefixForms: استثما* finds الاستثمار and للاستثمار, as a plain word
+// finds its clitic forms), scored in the exact field with the weight of a
+// stemmed match.
 func (ix *Index) addPrefix(q *scoreQuery, p *plan, text string, g int, r Ranking) {
 	prefix := strings.ToLower(string(analyzer.Normalize([]byte(strings.TrimSpace(text)))))
 	if prefix == "" {
 		return
 	}
-	p.match.prefixes = append(p.match.prefixes, prefix)
-	for _, term := range ix.expandPrefix(prefix, maxExpansions) {
-		q.Clauses = append(q.Clauses, termClause{Field: fieldExact, Term: term, Weight: r.Text + r.Exact})
+	var all []termCount
+	for _, form := range prefixForms(prefix) {
+		p.match.prefixes = append(p.match.prefixes, form)
+		all = append(all, ix.expandPrefix(form, maxExpansions)...)
+	}
+	for _, t := range topCounts(all, maxExpansions, func(t termCount) uint64 { return uint64(t.n) }) {
+		q.Clauses = append(q.Clauses, termClause{Field: fieldExact, Term: t.term, Weight: r.Text + r.Exact})
 		q.Groups = append(q.Groups, g)
 	}
 }
 
+// prefixForms returns the normalized prefix and the same behind the
+// clitics written before a word: و ف (and) and ب ك (prepositions) before
+// the article ال, and ل before it as لل; a prefix that starts with ال
+// takes them before its article. Without the article between, a clitic
+// letter and the prefix may spell another word (و + زير is وزير, ب + حث is
+// بحث), so و ف ب ك ل alone go before a prefix of at least 4 letters only,
+// as the stemmer strips ب ل ك only when 4 letters remain.
+func prefixForms(prefix string) []string {
+	core, hasArticle := strings.CutPrefix(prefix, "ال")
+	if hasArticle && utf8.RuneCountInString(core) < minPrefixRunes {
+		core, hasArticle = prefix, false // ال* and الا* are the article's own
+	}
+	var clitics []string // what goes before the article, or before the word
+	for _, conj := range []string{"", "و", "ف"} {
+		for _, prep := range []string{"", "ب", "ك"} {
+			clitics = append(clitics, conj+prep)
+		}
+	}
+	out := []string{prefix}
+	if !hasArticle {
+		out = append(out, "ال"+core)
+	}
+	for _, c := range clitics[1:] {
+		out = append(out, c+"ال"+core)
+	}
+	for _, conj := range []string{"", "و", "ف"} {
+		out = append(out, conj+"لل"+core) // ل + ال
+	}
+	if !hasArticle && utf8.RuneCountInString(core) >= 4 {
+		for _, c := range append(clitics[1:], "ل", "ول", "فل") {
+			out = append(out, c+core)
+		}
+	}
+	return out
+}
+
 // expandPrefix returns up to n terms of the exact field starting with
-// prefix, the most frequent first.
-func (ix *Index) expandPrefix(prefix string, n int) []string {
+// prefix, the most frequent first, with their document counts.
+func (ix *Index) expandPrefix(prefix string, n int) []termCount {
 	dict, err := ix.bleve.FieldDictPrefix(fieldExact, []byte(prefix))
 	if err != nil {
 		return nil
 	}
 	defer dict.Close()
-	type tc struct {
-		term  string
-		count uint64
-	}
-	var top []tc
+	count := func(t termCount) uint64 { return uint64(t.n) }
+	var top []termCount
 	for scanned := 0; scanned < 100000; scanned++ {
 		e, err := dict.Next()
 		if err != nil || e == nil {
 			break
 		}
-		top = append(top, tc{e.Term, e.Count})
+		top = append(top, termCount{term: e.Term, n: int(e.Count)})
 		if len(top) > 4*n { // keep the slice small: drop the rarest
-			top = topCounts(top, n, func(a tc) uint64 { return a.count })
+			top = topCounts(top, n, count)
 		}
 	}
-	top = topCounts(top, n, func(a tc) uint64 { return a.count })
-	out := make([]string, len(top))
-	for i, t := range top {
-		out[i] = t.term
-	}
-	return out
+	return topCounts(top, n, count)
 }
 
-// topCounts returns the n elements with the highest count, highest first.
 func topCounts[T any](xs []T, n int, count func(T) uint64) []T {
 	slices.SortStableFunc(xs, func(a, b T) int { return cmp.Compare(count(b), count(a)) })
 	if len(xs) > n {

@@ -331,6 +331,44 @@ func TestPhraseRequired(t *testing.T) {
 	}
 }
 
+// TestPrefixFindsCliticForms: a prefix typed without clitics finds the
+// words behind them, as a plain word does (استثما* finds للاستثمار), and
+// marks them whole; a short prefix does not take a bare clitic letter
+// (زير* is not وزير).
+func TestPrefixFindsCliticForms(t *testing.T) {
+	ix, _ := newIndex(t)
+	if err := ix.Add([]index.Article{
+		{ID: "inv", Title: "خبر", Body: "خطة جديدة للاستثمارات في الموانئ"},
+		{ID: "inv2", Title: "خبر", Body: "قال إن استثمارهم زاد وبالاستثمار نبني"},
+		{ID: "hosp", Title: "خبر", Body: "نقل المصابون إلى المستشفى الجامعي"},
+		{ID: "min", Title: "خبر", Body: "قال الوزير إن الميزانية جاهزة"},
+		{ID: "xer", Title: "خبر", Body: "آلة زيروكس قديمة"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ q, want, mark string }{
+		{"استثما*", "inv inv2", "<mark>للاستثمارات</mark>"},
+		{"الاستثما*", "inv inv2", "<mark>وبالاستثمار</mark>"},
+		{"مستشف*", "hosp", "<mark>المستشفى</mark>"},
+		{"زير*", "xer", "<mark>زيروكس</mark>"},
+	} {
+		res := search(t, ix, index.Request{Query: tc.q, Highlight: true})
+		got := ids(res.Hits)
+		slices.Sort(got)
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%s: %v, want %s", tc.q, got, tc.want)
+			continue
+		}
+		var snips []string
+		for _, h := range res.Hits {
+			snips = append(snips, h.Snippets...)
+		}
+		if !strings.Contains(strings.Join(snips, " "), tc.mark) {
+			t.Errorf("%s: snippets %q, want %s", tc.q, snips, tc.mark)
+		}
+	}
+}
+
 // TestRequiredPhraseMarkedWhole: a phrase the query requires is marked
 // where its words stand together, not each word wherever it stands; beside
 // other words (scored word by word) each word is marked.
