@@ -251,8 +251,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	var fixes map[string]string
+	absent := false // a word no article holds as typed, though its stem is held
 	if r := req.ranking(); r.Typo != 0 && !req.NoTypos {
-		if pq, fixes, err = ix.typoFixes(ctx, pq); err != nil {
+		if pq, fixes, absent, err = ix.typoFixes(ctx, pq); err != nil {
 			return nil, err
 		}
 	}
@@ -266,8 +267,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if !req.NoSuggest {
 			res.Suggestion, res.SuggestionUsed = fixQuery(req.Query, fixes), true
 		}
-	} else if !req.NoSuggest && len(pq.Groups) > 0 && req.Cursor == "" && res.Total < 3 {
-		if s, ok, err := ix.DidYouMean(ctx, req.Query); err == nil && ok {
+	} else if !req.NoSuggest && len(pq.Groups) > 0 && req.Cursor == "" && (res.Total < 3 || absent) {
+		// Found little, or a word no article holds as typed (الاستثمر,
+		// found through the stem of سأستثمر): propose a closer spelling.
+		// A vocabulary not built yet is not built for it (didYouMean).
+		if s, ok, err := ix.didYouMean(ctx, req.Query, false); err == nil && ok {
 			res.Suggestion = s
 			if res.Total == 0 {
 				if spq, err := parseQuery(s); err == nil {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bahth/bahth/analyzer"
+	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
@@ -47,6 +48,14 @@ const (
 // ok is false when no word was corrected. Invalid UTF-8 and queries over
 // 500 characters get no suggestion.
 func (ix *Index) DidYouMean(ctx context.Context, query string) (suggestion string, ok bool, err error) {
+	return ix.didYouMean(ctx, query, true)
+}
+
+// didYouMean is DidYouMean; without build, a vocabulary not built yet is
+// not built (seconds on a large index, for a one-off bahth search): counts
+// then come from the exact field's dictionary, which still counts deleted
+// articles until a merge, and corrections show normalized.
+func (ix *Index) didYouMean(ctx context.Context, query string, build bool) (suggestion string, ok bool, err error) {
 	if !utf8.ValidString(query) || utf8.RuneCountInString(query) > maxSpellRunes {
 		return "", false, nil
 	}
@@ -56,9 +65,11 @@ func (ix *Index) DidYouMean(ctx context.Context, query string) (suggestion strin
 	if len(spans) == 0 || len(toks) == 0 {
 		return "", false, nil
 	}
-	v, err := ix.vocabulary(ctx)
-	if err != nil {
-		return "", false, err
+	v := ix.sugg.v.Load()
+	if v == nil && build {
+		if v, err = ix.vocabulary(ctx); err != nil {
+			return "", false, err
+		}
 	}
 	r, err := ix.reader()
 	if err != nil {
@@ -68,6 +79,12 @@ func (ix *Index) DidYouMean(ctx context.Context, query string) (suggestion strin
 	fr, isFuzzy := r.(bindex.IndexReaderFuzzy)
 	if !isFuzzy {
 		return "", false, fmt.Errorf("did you mean: the index reader has no fuzzy dictionary")
+	}
+	var c spellCounts = dictCounts{ctx: ctx, r: r, ix: ix}
+	if v != nil {
+		v.mu.RLock()
+		defer v.mu.RUnlock()
+		c = vocabCounts{v}
 	}
 	var b strings.Builder
 	last := 0
@@ -79,7 +96,7 @@ func (ix *Index) DidYouMean(ctx context.Context, query string) (suggestion strin
 			continue // a filter, a date or an excluded word
 		}
 		w := string(analyzer.Normalize(t.Term))
-		fix, err := v.correct(fr, w)
+		fix, err := correct(fr, w, c)
 		if err != nil {
 			return "", false, err
 		}
@@ -98,15 +115,79 @@ func (ix *Index) DidYouMean(ctx context.Context, query string) (suggestion strin
 	return b.String(), true, nil
 }
 
-// correct returns the display spelling of the correction of the normalized
-// word w, or "" when w stands.
-func (v *vocab) correct(fr bindex.IndexReaderFuzzy, w string) (string, error) {
+// spellCounts are the document counts of normalized words, and the
+// spelling a correction shows.
+type spellCounts interface {
+	df(w string) int
+	show(w string) string
+}
+
+// vocabCounts reads the suggestion vocabulary (its lock held): deletions
+// kept exact, the commonest spelling shown.
+type vocabCounts struct{ v *vocab }
+
+func (c vocabCounts) df(w string) int { return c.v.dfOf(w) }
+
+func (c vocabCounts) show(w string) string {
+	if id, ok := c.v.id(w); ok {
+		return c.v.display(id)
+	}
+	return w
+}
+
+// dictCounts reads the exact field's dictionary; a word shows as one
+// article writes it (writtenAs).
+type dictCounts struct {
+	ctx context.Context
+	r   bindex.IndexReader
+	ix  *Index
+}
+
+func (c dictCounts) df(w string) int {
+	n, err := fieldDocFreq(c.ctx, c.r, w, fieldExact)
+	if err != nil {
+		return 0
+	}
+	return int(n)
+}
+
+func (c dictCounts) show(w string) string { return c.ix.writtenAs(c.ctx, w) }
+
+// writtenAs returns how an article writes the normalized unstemmed word w
+// (its marks and tatweel dropped, as the vocabulary shows words): اسرائيل
+// for اسراءيل, OpenAI for openai. It shows a correction when the
+// vocabulary, which knows each word's commonest spelling, is not built;
+// w itself when no article is found.
+func (ix *Index) writtenAs(ctx context.Context, w string) string {
+	tq := bleve.NewTermQuery(w)
+	tq.SetField(fieldExact)
+	sr := bleve.NewSearchRequestOptions(tq, 1, 0, false)
+	sr.Fields = []string{sourceField}
+	res, err := ix.bleve.SearchInContext(ctx, sr)
+	if err != nil || len(res.Hits) == 0 {
+		return w
+	}
+	a, err := storedSource(res.Hits[0].Fields)
+	if err != nil {
+		return w
+	}
+	for _, text := range []string{a.Title, a.Summary, a.Body} {
+		for _, t := range ix.exact.Analyze([]byte(text)) {
+			if string(t.Term) == w {
+				return surface(text[t.Start:t.End], w)
+			}
+		}
+	}
+	return w
+}
+
+// correct returns the spelling to show of the correction of the
+// normalized word w, or "" when w stands.
+func correct(fr bindex.IndexReaderFuzzy, w string, c spellCounts) (string, error) {
 	if w == "" || analyzer.IsStopWord(w) || !hasLetter(w) {
 		return "", nil
 	}
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	df := v.dfOf(w)
+	df := c.df(w)
 	if df >= rareDF {
 		return "", nil
 	}
@@ -116,17 +197,13 @@ func (v *vocab) correct(fr bindex.IndexReaderFuzzy, w string) (string, error) {
 	}
 	need := max(minFixDF, fixRatio*df)
 	best, err := closestTerm(fr, w, dist, runeDistance, func(term string) (int, bool) {
-		id, ok := v.id(term)
-		if !ok || int(v.df[id]) < need {
-			return 0, false
-		}
-		return int(v.df[id]), true
+		n := c.df(term)
+		return n, n >= need
 	})
 	if err != nil || best == "" {
 		return "", err
 	}
-	id, _ := v.id(best)
-	return v.display(id), nil
+	return c.show(best), nil
 }
 
 // closestTerm returns the term of the exact field's dictionary closest to
@@ -236,7 +313,7 @@ func typoDistance(n int) int {
 // rare name is searched as typed: Elasticsearch's fuzziness on every word
 // would mix frequent neighbours (اليمن, اليمين). At most maxTypoWords
 // words of a query are looked up. Measured in docs/relevance.md.
-func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, map[string]string, error) {
+func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (_ parsedQuery, _ map[string]string, absent bool, _ error) {
 	var words []int
 	for i, g := range pq.Groups {
 		if len(g) == 1 && plainWord(g[0]) {
@@ -244,16 +321,16 @@ func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, ma
 		}
 	}
 	if len(words) == 0 {
-		return pq, nil, nil
+		return pq, nil, false, nil
 	}
 	r, err := ix.reader()
 	if err != nil {
-		return pq, nil, err
+		return pq, nil, false, err
 	}
 	defer r.Close()
 	fr, ok := r.(bindex.IndexReaderFuzzy)
 	if !ok {
-		return pq, nil, nil
+		return pq, nil, false, nil
 	}
 	groups := slices.Clone(pq.Groups)
 	var fixes map[string]string
@@ -272,13 +349,20 @@ func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, ma
 		if dist == 0 || analyzer.IsStopWord(w) || !hasLetter(w) {
 			continue
 		}
-		if df, err := fieldDocFreq(ctx, r, w, fieldExact); err != nil || df > 0 || ix.knownStem(ctx, r, typed) {
-			continue // a word the index holds, or another form of one: not a typo
+		if _, ok := ix.synonyms.lookup(typed); ok {
+			continue // Messi: found through its other spellings, not a typo
+		}
+		if df, err := fieldDocFreq(ctx, r, w, fieldExact); err != nil || df > 0 {
+			continue // a word the index holds
+		}
+		if ix.knownStem(ctx, r, typed) {
+			absent = true // another form of a word the index holds: not a typo, but maybe misspelt
+			continue
 		}
 		looked++
 		fix, err := ix.typoFix(ctx, r, fr, w, dist)
 		if err != nil {
-			return pq, nil, err
+			return pq, nil, false, err
 		}
 		if fix == "" {
 			continue
@@ -290,7 +374,7 @@ func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (parsedQuery, ma
 		fixes[typed] = fix
 	}
 	pq.Groups = groups
-	return pq, fixes, nil
+	return pq, fixes, absent, nil
 }
 
 // typoFix returns the correction of the normalized word w that no article
@@ -328,8 +412,9 @@ func (ix *Index) typoFix(ctx context.Context, r bindex.IndexReader, fr bindex.In
 		if id, ok := v.id(fix); ok {
 			return v.display(id), nil
 		}
+		return fix, nil
 	}
-	return fix, nil
+	return ix.writtenAs(ctx, fix), nil
 }
 
 // fixQuery is query with each corrected word replaced by its correction.

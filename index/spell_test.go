@@ -138,6 +138,45 @@ func TestDidYouMeanNeedsFrequentWord(t *testing.T) {
 	}
 }
 
+// TestDidYouMeanBesideResults: a word no article holds as typed, found
+// through the stem of another word (الاستثمر through سأستثمر), gets a
+// suggestion even when the search found plenty; its results stay.
+func TestDidYouMeanBesideResults(t *testing.T) {
+	ix := newSuggestIndex(t)
+	for i := range 4 {
+		if err := ix.Add([]index.Article{art(fmt.Sprintf("verb-%d", i), 0, "مدخرات", "قال إنه سأستثمر مدخراتي في الأرض")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := search(t, ix, index.Request{Query: "الاستثمر"})
+	if res.Total < 3 || res.Suggestion != "الاستثمار" || res.SuggestionUsed {
+		t.Errorf("الاستثمر: %d hits, suggestion %q used %v; want its hits and الاستثمار proposed", res.Total, res.Suggestion, res.SuggestionUsed)
+	}
+	if res := search(t, ix, index.Request{Query: "الاستثمر", NoSuggest: true}); res.Suggestion != "" {
+		t.Errorf("NoSuggest: suggestion %q", res.Suggestion)
+	}
+	if res := search(t, ix, index.Request{Query: "الاستثمار"}); res.Suggestion != "" {
+		t.Errorf("a word the index holds: suggestion %q", res.Suggestion)
+	}
+}
+
+// TestSynonymIsNoTypo: a word of the synonyms file that no article holds
+// as typed (Messi, the articles write ميسي) is found through its other
+// spellings, not corrected to a close word (massi).
+func TestSynonymIsNoTypo(t *testing.T) {
+	ix := newSuggestIndex(t)
+	if err := ix.Add([]index.Article{
+		art("messi-ar", 0, "ميسي يسجل", "سجل ميسي هدفين"),
+		art("massi-1", 0, "massi", "massi massi"), art("massi-2", 0, "massi", "massi"), art("massi-3", 0, "massi", "massi"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, index.Request{Query: "Messi"})
+	if res.SuggestionUsed || len(res.Hits) == 0 || res.Hits[0].ID != "messi-ar" || slices.Contains(ids(res.Hits), "massi-1") {
+		t.Errorf("Messi: %v, suggestion %q used %v; want messi-ar through ميسي, no correction", ids(res.Hits), res.Suggestion, res.SuggestionUsed)
+	}
+}
+
 // TestTypoTolerance: a query word no article holds is also searched in the
 // closest spelling the index holds, as Meilisearch does, and the snippet
 // marks the article's own spelling.

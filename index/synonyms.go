@@ -266,6 +266,20 @@ func (s *synonyms) cliticRun(words [][]string) (int, synRef) {
 	return 0, synRef{}
 }
 
+// lookup returns the spelling that text is, as it stands or with a clitic
+// taken off its first word (cliticRun).
+func (s *synonyms) lookup(text string) (synRef, bool) {
+	if s == nil {
+		return synRef{}, false
+	}
+	w := [][]string{analyzeWords(text)}
+	n, ref := s.longestRun(w)
+	if n == 0 {
+		n, ref = s.cliticRun(w)
+	}
+	return ref, n > 0
+}
+
 // replace returns the group for a run of one-word groups that spells the
 // entry's spelling ref; with bare, ref's own spelling is added after the
 // typed words (the run had a clitic, cliticRun).
@@ -303,12 +317,8 @@ func (s *synonyms) addAlternatives(g queryGroup) queryGroup {
 		if !plainWord(t) {
 			continue
 		}
-		w := analyzeWords(t.Text)
-		n, ref := s.longestRun([][]string{w})
-		if n == 0 {
-			n, ref = s.cliticRun([][]string{w})
-		}
-		if n == 0 {
+		ref, ok := s.lookup(t.Text)
+		if !ok {
 			continue
 		}
 		for _, sp := range s.entries[ref.entry] {
