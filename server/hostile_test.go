@@ -101,6 +101,7 @@ func TestHostileRequests(t *testing.T) {
 		{"put with a wrong field type", req{method: "PUT", target: "/v1/articles/x", body: `{"title":"t","published_at":12}`, header: js}, 400, "invalid_article"},
 		{"put with another id", req{method: "PUT", target: "/v1/articles/x", body: `{"id":"y","title":"t"}`, header: js}, 400, "invalid_article"},
 		{"put oversized body", req{method: "PUT", target: "/v1/articles/x", body: `{"title":"` + strings.Repeat("x", 5000) + `"}`, header: js}, 413, "body_too_large"},
+		{"put with a numeric id in the body", req{method: "PUT", target: "/v1/articles/5", body: `{"id":5,"title":"ت"}`, header: js}, 400, "invalid_article"},
 		{"bulk not an array", req{method: "POST", target: "/v1/articles", body: `{"id":"a","title":"t"}`, header: js}, 400, "invalid_body"},
 		{"bulk empty array", req{method: "POST", target: "/v1/articles", body: `[]`, header: js}, 400, "invalid_body"},
 		{"bulk too many articles", req{method: "POST", target: "/v1/articles", body: `[{},{},{},{}]`, header: js}, 413, "too_many_articles"},
@@ -130,6 +131,10 @@ func TestHostileRequests(t *testing.T) {
 				t.Errorf("internal detail leaked: %s", r.Body)
 			}
 		})
+	}
+	big413 := do(t, h, req{method: "PUT", target: "/v1/articles/x", body: `{"title":"` + strings.Repeat("x", 5000) + `"}`, header: js})
+	if !strings.Contains(string(big413.Body), "--max-body") {
+		t.Errorf("413 should name the limit: %s", big413.Body)
 	}
 	if r := do(t, h, req{method: http.MethodGet, target: "/v1/search?q=%D8"}); r.Status != 400 {
 		t.Errorf("truncated UTF-8: %d", r.Status)

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -141,5 +142,18 @@ func (s *Server) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 
 // bodyLimit caps a write body at MaxBodyBytes.
 func (s *Server) bodyLimit() echo.MiddlewareFunc {
-	return middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", s.cfg.MaxBodyBytes)})
+	limit := middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", s.cfg.MaxBodyBytes)})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := limit(next)
+		return func(c echo.Context) error {
+			err := h(c)
+			var he *echo.HTTPError
+			if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+				// echo's own message is its status text ("Request Entity Too Large").
+				return errorf(http.StatusRequestEntityTooLarge, "body_too_large",
+					"the body is over %d bytes, the most a write accepts (--max-body)", s.cfg.MaxBodyBytes)
+			}
+			return err
+		}
+	}
 }

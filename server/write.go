@@ -184,6 +184,7 @@ func readBody(c echo.Context) ([]byte, error) {
 		}
 		return nil, errorf(http.StatusBadRequest, "invalid_body", "reading the body: %v", err)
 	}
+	b = bytes.TrimPrefix(b, []byte("\uFEFF")) // a byte order mark some editors write
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errorf(http.StatusBadRequest, "invalid_body", "the body is empty; send the article as JSON")
 	}
@@ -202,7 +203,10 @@ func withID(body []byte, id string) ([]byte, error) {
 	}
 	if raw, ok := fields["id"]; ok {
 		var got string
-		if json.Unmarshal(raw, &got) != nil || got != id {
+		if json.Unmarshal(raw, &got) != nil {
+			return nil, errorf(http.StatusBadRequest, "invalid_article", `field "id": want a string, got %s`, raw)
+		}
+		if got != id {
 			return nil, errorf(http.StatusBadRequest, "invalid_article", "the body's id %s is not the id in the path %q; leave it out or make them equal", raw, id)
 		}
 	}

@@ -117,6 +117,11 @@ func TestArticlePathEscapes(t *testing.T) {
 		t.Errorf("related of s01 escaped: %d %s", r.Status, r.Body)
 	}
 
+	// A byte order mark before the JSON, as some editors save it.
+	if r := do(t, h, req{method: "PUT", target: "/v1/articles/bom", body: "\uFEFF" + `{"title":"خبر"}`, header: authJSON()}); r.Status != http.StatusCreated {
+		t.Errorf("PUT with a BOM: %d %s", r.Status, r.Body)
+	}
+
 	arr := `[{"id":"s/lash","title":"خبر بشرطة مائلة"},{"id":"c4\u0000","title":"خبر"},{"id":"` + strings.Repeat("i", 600) + `","title":"خبر"}]`
 	r = do(t, h, req{method: "POST", target: "/v1/articles", body: arr, header: authJSON()})
 	var out BulkResponse
