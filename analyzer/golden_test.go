@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 const (
 	articlePath  = "../testdata/fixtures/article.txt"
 	articleGold  = "testdata/article.golden"
-	goldenHeader = "# position\tstart:end\tterm\tsurface — ar_news_v2 over ../testdata/fixtures/article.txt\n" +
+	goldenHeader = "# position\tstart:end\tterm\tsurface — ar_news_v3 over ../testdata/fixtures/article.txt\n" +
 		"# rewrite with: go test ./analyzer -run TestGoldenArticle -update\n"
 )
 

@@ -23,7 +23,7 @@ const highlightBody = "أعلنت المَدْرَسَةِ الكـــبيرة 
 // after it (STYLE.md rule 2: never move offsets).
 func TestHighlightMarksSurface(t *testing.T) {
 	body := bleve.NewTextFieldMapping()
-	body.Analyzer = analyzer.News // registered by the package's init as ar_news_v2
+	body.Analyzer = analyzer.News // registered by the package's init as ar_news_v3
 	body.Store = true
 	body.IncludeTermVectors = true
 	doc := bleve.NewDocumentMapping()

@@ -103,7 +103,7 @@ type normCase struct {
 	name, in string
 	want     []tok // Tokenizer + NormalizeFilter alone, and ar_norm_v1
 	exact    []tok // ar_exact_v2 (stop words removed); nil: the same as want
-	news     []tok // ar_news_v2 (stemmed); nil: not checked by this case
+	news     []tok // ar_news_v3 (stemmed); nil: not checked by this case
 }
 
 // runNormCases runs each case through the filter alone and through the

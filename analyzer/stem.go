@@ -17,7 +17,9 @@ import (
 // (ليبوفيوسين، برنامج); the stemmer guesses, and when it strips one the
 // filter also emits the stem of the word with the letter kept, at the same
 // position and offsets. Both readings then match: a query for الليبوفيوسين
-// finds ليبوفيوسين, and لشركة still meets الشركة.
+// finds ليبوفيوسين, and لشركة still meets الشركة. So too where the stemmer
+// keeps a و or a ل that may be a clitic (StemArabic steps 1 and 3):
+// وتركيا gives وترك and ترك, لأكثر gives لاكثر and اكثر.
 type StemFilter struct{}
 
 // Filter implements analysis.TokenFilter.
@@ -34,7 +36,7 @@ func (StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		case c == 0xD8 || c == 0xD9:
 			stem, alt := stemArabic(tok.Term, true)
 			tok.Term = stem
-			if alt != nil {
+			if alt != nil && string(alt) != string(stem) {
 				if out == nil {
 					out = make(analysis.TokenStream, i+1, len(input)+len(input)/8+1)
 					copy(out, input[:i+1])
@@ -65,7 +67,11 @@ func stemEnglish(term []byte) []byte {
 //
 //  1. Conjunction: one leading و (U+0648) is removed when at least 3 letters
 //     remain and the word does not start with a common و-initial stem
-//     (وزير، وطن، وقت، وضع ... see wawStems). A bare ف is not removed (فرنسا،
+//     (وزير، وطن، وقت، وضع ... see wawStems), or when the rest is a protected
+//     word (وعدد). A word that starts like such a stem may still be و + a
+//     word (وتركيا against وترك، وزعيم against وزع): with at least 4 letters
+//     after the و, StemFilter gives both readings, the word kept first and
+//     the stem of the rest second. A bare ف is not removed (فرنسا،
 //     فريق، فكرة are far commoner than ف + noun); فال and فلل are, as articles.
 //  2. Article family, in Larkey's order: ال، وال، بال، كال، فال، لل (U+0627 U+0644 ...),
 //     when at least 2 letters remain (3 after the three-letter ones, so that
@@ -79,7 +85,12 @@ func stemEnglish(term []byte) []byte {
 //     الكتروني -> كتر).
 //  3. Otherwise a bare ب، ل، ك (U+0628, U+0644, U+0643) when at least 4
 //     letters remain, a ل is not followed by ا (لاحقا، لاعب), and the word is
-//     not a protected or common stem starting with that letter (بلد، لغة، كتاب ... see clingStems); and the future
+//     not a protected or common stem starting with that letter (بلد، لغة، كتاب ... see clingStems).
+//     A ل followed by ا may be the preposition before a word that began
+//     with a hamza, which normalization wrote ا (لإيران، لأكثر، لإدارة): it is
+//     removed before a protected word (لإيران -> ايران), and otherwise, with
+//     at least 3 letters after it and no listed stem (لاعب، لازم), both
+//     readings are given, the word kept first. And the future
 //     marker س (U+0633) before an imperfect prefix ي ت ن ا when at least 4
 //     letters remain and the word does not end like a noun (ه، ات، ي).
 //  4. The alef of tanween fath, which normalization leaves when it removes
@@ -111,8 +122,10 @@ func StemArabic(term []byte) []byte {
 	return stem
 }
 
-// stemArabic is StemArabic; when cling is set and step 3 strips a bare
-// ب، ل or ك, alt is the stem of the word with that letter kept.
+// stemArabic is StemArabic; when cling is set, alt is the second reading
+// of a word whose clitic is ambiguous: the stem of the word with the bare
+// ب، ل or ك that step 3 strips kept, or of the word without the و or the ل
+// that steps 1 and 3 keep.
 func stemArabic(term []byte, cling bool) (stem, alt []byte) {
 	w := term
 	if protected(w) {
@@ -124,10 +137,18 @@ func stemArabic(term []byte, cling bool) (stem, alt []byte) {
 	// n counts letters; every affix below is made of two-byte Arabic letters.
 	n := letters(w)
 	// 1. conjunction و
-	if n >= 4 && hasPrefix(w, "و") && !hasPrefix(w, "وال") && !wawStems.match(w) {
-		w, n = w[2:], n-1
-		if protected(w) {
-			return w, alt
+	if n >= 4 && hasPrefix(w, "و") && !hasPrefix(w, "وال") {
+		switch {
+		case protected(w[2:]) || !wawStems.match(w):
+			w, n = w[2:], n-1
+			if protected(w) {
+				return w, alt
+			}
+		case cling && n >= 5:
+			// A stem with a root و (وزير) or the conjunction before a
+			// word that begins like one (وتركيا، وترامب، وزعيم): both
+			// readings, the word kept first.
+			alt, _ = stemArabic(w[2:], false)
 		}
 	}
 	// 2. articles
@@ -152,10 +173,15 @@ func stemArabic(term []byte, cling bool) (stem, alt []byte) {
 	}
 	// 3. bare ب ل ك and the future marker س
 	bare := cling && (hasPrefix(w, "ب") || hasPrefix(w, "ل") && !hasPrefix(w[2:], "ا") || hasPrefix(w, "ك"))
+	lamAlef := cling && hasPrefix(w, "لا") // لإيران، لأكثر, their hamza folded to ا; or لاعب
 	switch {
 	case stripped:
-	case bare && len(w) > 2 && protected(w[2:]): // بغزة، لإيران
+	case (bare || lamAlef) && len(w) > 2 && protected(w[2:]): // بغزة، لإيران
 		return w[2:], nil
+	case lamAlef && n >= 4 && alt == nil && !clingStems.match(w):
+		// ل before a word that began with a hamza (لأكثر، لإدارة) or a
+		// root ل before ا (لاعبين): both readings, the word kept first.
+		alt, _ = stemArabic(w[2:], false)
 	case n < 5:
 	case bare && !clingStems.match(w):
 		alt, _ = stemArabic(term, false)
@@ -228,6 +254,7 @@ var protectedWords = newWordSet(`
 امارات سعوديه كويت اردن مغرب جزاءر
 افغانستان باكستان كازاخستان اذربيجان
 بيان مكان زمان سلطان ميدان انسان برلمان
+عدد
 `)
 
 // wawStems are common stems that start with a root و, so a leading و there
@@ -244,6 +271,7 @@ var clingStems = newPrefixSet(`
 برنامج برامج بلد بلاد بحث بحر بحير بطول بنك بنوك بيت بيوت بيع بيان بعد بدء بداي بدا بريطان بريد
 بطاق بطال بناء بني بءه بغداد بيروت برلين بكين بلجيك برازيل باكستان بنغلاد بورص بترول بلغ بلوغ
 لبنان لغه لغات لجنه لجان لقاء لحظ لعب لاعب لقب لون لحم ليبيا ليل لندن لواء لوح لاجء
+لازم لافت لاحق لامع لاءح
 كتاب كتب كبير كبار كلم كلي كره كاس كاتب كامل كميه كهرب كنيس كورون كوري كندا كاليفورن
 `)
 

@@ -409,7 +409,7 @@ func TestOpenRefusesOtherAnalysis(t *testing.T) {
 		name, from, to, want string
 	}{
 		{"older schema version", fmt.Sprintf(`"schema_version": %d`, index.SchemaVersion), `"schema_version": 1`, "schema version 1"},
-		{"analyzer this build does not have", `"ar_news_v2"`, `"ar_news_v0"`, "analyzer ar_news_v0"},
+		{"analyzer this build does not have", `"ar_news_v3"`, `"ar_news_v0"`, "analyzer ar_news_v0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

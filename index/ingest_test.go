@@ -186,7 +186,7 @@ func TestStats(t *testing.T) {
 	if st.Oldest.IsZero() || !st.Oldest.Before(st.Newest) {
 		t.Errorf("date range %v to %v", st.Oldest, st.Newest)
 	}
-	if st.Analyzers["title"] != "ar_news_v2" {
+	if st.Analyzers["title"] != "ar_news_v3" {
 		t.Errorf("analyzers %v", st.Analyzers)
 	}
 }
@@ -201,7 +201,7 @@ func TestReindex(t *testing.T) {
 	ix.Close()
 	metaPath := filepath.Join(dir, "bahth.json")
 	b, _ := os.ReadFile(metaPath)
-	os.WriteFile(metaPath, []byte(strings.Replace(string(b), `"ar_news_v2"`, `"ar_news_v0"`, 1)), 0o644)
+	os.WriteFile(metaPath, []byte(strings.Replace(string(b), `"ar_news_v3"`, `"ar_news_v0"`, 1)), 0o644)
 	if _, err := index.Open(dir); !errors.Is(err, index.ErrReindex) || !strings.Contains(err.Error(), "bahth reindex --index "+dir) {
 		t.Fatalf("Open before reindex = %v; want ErrReindex naming the command", err)
 	}
@@ -233,7 +233,7 @@ func TestReindex(t *testing.T) {
 	other.Close()
 	otherMeta := filepath.Join(otherDir, "bahth.json")
 	b, _ = os.ReadFile(otherMeta)
-	os.WriteFile(otherMeta, []byte(strings.Replace(string(b), `"ar_news_v2"`, `"ar_news_v0"`, 1)), 0o644)
+	os.WriteFile(otherMeta, []byte(strings.Replace(string(b), `"ar_news_v3"`, `"ar_news_v0"`, 1)), 0o644)
 	if _, err := index.Open(otherDir); !errors.Is(err, index.ErrReindex) {
 		t.Errorf("Open of another ar_news_v0 index after a reindex = %v; want ErrReindex", err)
 	}

@@ -34,12 +34,14 @@ const (
 // The keyword and date fields are no longer stored (_source holds them),
 // which lets every segment of a bulk build define the same fields
 // (sameFields in bulkseg.go).
-const SchemaVersion = 6
+// Version 7: the v3 stemmed analyzers (analyzer/registry.go), which give
+// words behind an ambiguous و or ل two readings.
+const SchemaVersion = 7
 
 // Options choose the analyzers of a new index. The zero value is Bahth's
 // analysis; other analyzers exist for ablations and comparisons.
 type Options struct {
-	Analyzer      string // stemmed fields (title, text, lead); default ar_news_v2
+	Analyzer      string // stemmed fields (title, text, lead); default ar_news_v3
 	ExactAnalyzer string // unstemmed fields (exact); default ar_exact_v2
 }
 

@@ -2,7 +2,7 @@ package index
 
 // Related coverage: more-like-this for one article.
 //
-// The seed article's stems (the stemmed analysis of the index, ar_news_v2
+// The seed article's stems (the stemmed analysis of the index, ar_news_v3
 // by default, so stop words are already gone) are counted in its title,
 // summary and body, a title occurrence counting relatedTitleWeight times.
 // Each stem is weighted by tf-idf, (1 + ln count) × ln(N/df), with df the

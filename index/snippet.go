@@ -8,7 +8,7 @@ package index
 //
 // The rules, which the tests in snippet_test.go hold the code to:
 //
-// Matching (matchSpans). A word matches when its ar_news_v2 term is a stemmed
+// Matching (matchSpans). A word matches when its ar_news_v3 term is a stemmed
 // query term, when its ar_exact_v2 term is a normalized query term, or when
 // its ar_exact_v2 term starts with the normalized prefix of a trailing-*
 // query word; the prefix is matched against the whole exact term, clitics
@@ -106,7 +106,7 @@ type span struct{ Start, End int }
 
 // termMatcher decides whether an analyzed term matches the query.
 type termMatcher struct {
-	stems    map[string]bool // stemmed query terms (ar_news_v2 output)
+	stems    map[string]bool // stemmed query terms (ar_news_v3 output)
 	exact    map[string]bool // normalized unstemmed query terms (ar_exact_v2 output)
 	prefixes []string        // normalized prefixes (for trailing-* terms), matched against exact terms
 	phrases  [][]string      // runs of stems marked only together, each within pairGap positions of the last (a synonym's several words)
@@ -130,7 +130,7 @@ func (m termMatcher) matchExact(term []byte) bool {
 // returns the sorted, merged spans of words that match.
 //
 // When the stemmed analyzer is the exact one with more token filters after
-// it (ar_news_v2 is ar_exact_v2 followed by the stemmer), the text is
+// it (ar_news_v3 is ar_exact_v2 followed by the stemmer), the text is
 // tokenized and normalized once: the exact terms are matched, then the
 // extra filters run on the same tokens and the stems are matched.
 func matchSpans(stem, exact analysis.Analyzer, text string, m termMatcher) []span {

@@ -45,7 +45,7 @@ func marked(s string) (string, []span) {
 	return b.String(), sp
 }
 
-// matcherFor analyzes a query as Search will: words through ar_news_v2 and
+// matcherFor analyzes a query as Search will: words through ar_news_v3 and
 // ar_exact_v2, a word ending in * as a normalized prefix.
 func matcherFor(query string) termMatcher {
 	m := termMatcher{stems: map[string]bool{}, exact: map[string]bool{}}
@@ -183,10 +183,10 @@ type opaque struct{ analysis.Analyzer }
 func TestMatchSpansOnePass(t *testing.T) {
 	stem, exact := analyzer.NewNews(), analyzer.NewExact()
 	if _, ok := extraFilters(stem, exact); !ok {
-		t.Fatal("ar_news_v2 is not seen as ar_exact_v2 plus filters: the one-pass path is never taken")
+		t.Fatal("ar_news_v3 is not seen as ar_exact_v2 plus filters: the one-pass path is never taken")
 	}
 	if _, ok := extraFilters(exact, stem); ok {
-		t.Error("ar_exact_v2 seen as ar_news_v2 plus filters")
+		t.Error("ar_exact_v2 seen as ar_news_v3 plus filters")
 	}
 	for name, queries := range goldenQueries {
 		raw, err := os.ReadFile(filepath.Join("testdata", "snippets", name+".txt"))

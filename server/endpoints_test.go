@@ -86,7 +86,7 @@ func TestAnalyze(t *testing.T) {
 	}
 	r = get(t, h, "/v1/analyze?text="+url.QueryEscape("والإستثمارات"))
 	r.json(t, &out)
-	if out.Analyzer != "ar_news_v2" || len(out.Tokens) != 1 || out.Tokens[0].Term == "والإستثمارات" {
+	if out.Analyzer != "ar_news_v3" || len(out.Tokens) != 1 || out.Tokens[0].Term == "والإستثمارات" {
 		t.Fatalf("default analyzer should stem: %+v", out)
 	}
 }

@@ -159,7 +159,7 @@ func FuzzReadEndpoints(f *testing.F) {
 	for _, s := range []string{
 		"q=مصر", "q=مصر+٣&size=5&page=2", `q="الكتاب&sort=date`, "q=a&from=2020-01-01&to=bad", "q=x&facets=section,source&interval=month",
 		"q=ترامب&recency=7d", "q=x&cursor=abc", "q=-&collapse=false&explain=true", "q=الكتا*&snippets=3&snippet_length=40",
-		"q=x&track_total_hits=true&typo_tolerance=false", "prefix=الك&size=3", "size=3&from=2018-01-01", "text=وزارة&analyzer=ar_news_v2",
+		"q=x&track_total_hits=true&typo_tolerance=false", "prefix=الك&size=3", "size=3&from=2018-01-01", "text=وزارة&analyzer=ar_news_v3",
 		"q=%D9%85%D8%B5%D8%B1&section=%D8%B3", "q=\u200fمصر\u200f&page=0", "q=a&facet_size=-1", "fields=title",
 	} {
 		for i := range paths {
