@@ -120,7 +120,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 			case typed.has(t.Text): // as typed (several words when a synonym matched them)
 				ix.addWords(q, p, t.Text, n, r)
 				plain = append(plain, t.Text)
-			case ix.joinedText(t.Text) || strings.ContainsFunc(strings.TrimSpace(t.Text), unicode.IsSpace):
+			case ix.severalWords(t.Text):
 				// Another spelling of several words (تنظيم الدولة,
 				// كوفيد-19): its words adjacent.
 				ix.addPairs(q, t.Text, n, synonymWeight*r.Text)
@@ -232,7 +232,7 @@ func (ix *Index) anySpelling(g queryGroup) query.Query {
 		if t.Fix || t.Prefix {
 			continue
 		}
-		if t.Phrase || ix.joinedText(t.Text) || strings.ContainsFunc(strings.TrimSpace(t.Text), unicode.IsSpace) {
+		if t.Phrase || ix.severalWords(t.Text) {
 			alts = append(alts, ix.phraseQuery(t.Text))
 			continue
 		}
@@ -252,9 +252,17 @@ func (ix *Index) joinedWords(t queryTerm) bool {
 	return !t.Phrase && !t.Prefix && !t.Fix && ix.joinedText(t.Text)
 }
 
+// severalWords reports whether text is several words: spaced, or joined
+// (joinedText).
+func (ix *Index) severalWords(text string) bool {
+	return hasSpace(text) || ix.joinedText(text)
+}
+
+func hasSpace(text string) bool { return strings.ContainsFunc(strings.TrimSpace(text), unicode.IsSpace) }
+
 // joinedText reports whether text has no space and several analyzer words.
 func (ix *Index) joinedText(text string) bool {
-	if strings.ContainsFunc(strings.TrimSpace(text), unicode.IsSpace) {
+	if hasSpace(text) {
 		return false
 	}
 	ts := ix.stem.Analyze([]byte(text))
