@@ -258,7 +258,9 @@ func (ix *Index) severalWords(text string) bool {
 	return hasSpace(text) || ix.joinedText(text)
 }
 
-func hasSpace(text string) bool { return strings.ContainsFunc(strings.TrimSpace(text), unicode.IsSpace) }
+func hasSpace(text string) bool {
+	return strings.ContainsFunc(strings.TrimSpace(text), unicode.IsSpace)
+}
 
 // joinedText reports whether text has no space and several analyzer words.
 func (ix *Index) joinedText(text string) bool {
