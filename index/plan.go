@@ -208,17 +208,20 @@ func typedWords(groups []queryGroup) wordSet {
 // pairs match), not each alone (تنظيم الدولة for داعش must not mark
 // every دول).
 func (ix *Index) markWords(p *plan, text string) {
-	var run []string
+	var run [][]string // per word, its readings (a stemmer's second one stands at its position)
 	last := -1
 	for _, t := range ix.stem.Analyze([]byte(text)) {
-		if t.Position != last { // a stemmer's second reading stands at its word's position
-			run = append(run, string(t.Term))
+		if t.Position != last {
+			run = append(run, nil)
 			last = t.Position
 		}
+		run[len(run)-1] = append(run[len(run)-1], string(t.Term))
 	}
 	switch {
 	case len(run) == 1:
-		p.match.stems[run[0]] = true
+		for _, r := range run[0] {
+			p.match.stems[r] = true
+		}
 	case len(run) > 1:
 		p.match.phrases = append(p.match.phrases, run)
 	}

@@ -386,6 +386,15 @@ func TestRequiredPhraseMarkedWhole(t *testing.T) {
 	if !strings.Contains(snip, "<mark>الأمم</mark> <mark>المتحدة</mark>") || strings.Contains(snip, "الولايات <mark>") {
 		t.Errorf(`"الأمم المتحدة" marks %s; want the phrase and not the المتحدة of الولايات المتحدة`, snip)
 	}
+	// A word of the phrase that matched through its second reading
+	// (وتركيا is وترك and ترك) is marked all the same.
+	if err := ix.Add([]index.Article{{ID: "tr", Title: "خبر", Body: "عقدت تركيا وروسيا محادثات في أنقرة."}}); err != nil {
+		t.Fatal(err)
+	}
+	res = search(t, ix, index.Request{Query: `"وتركيا وروسيا"`, Highlight: true})
+	if len(res.Hits) != 1 || !strings.Contains(strings.Join(res.Hits[0].Snippets, " "), "<mark>تركيا</mark> <mark>وروسيا</mark>") {
+		t.Errorf(`"وتركيا وروسيا": %v %+v; want tr with تركيا وروسيا marked`, ids(res.Hits), res.Hits)
+	}
 	res = search(t, ix, index.Request{Query: `"الأمم المتحدة" الوضع`, Highlight: true})
 	if snip := strings.Join(res.Hits[0].Snippets, " "); !strings.Contains(snip, "الولايات <mark>المتحدة</mark>") {
 		t.Errorf(`beside another word the phrase's words count apart, and are marked so: %s`, snip)

@@ -109,7 +109,7 @@ type termMatcher struct {
 	stems    map[string]bool // stemmed query terms (ar_news_v3 output)
 	exact    map[string]bool // normalized unstemmed query terms (ar_exact_v2 output)
 	prefixes []string        // normalized prefixes (for trailing-* terms), matched against exact terms
-	phrases  [][]string      // runs of stems marked only together, each within pairGap positions of the last (a synonym's several words)
+	phrases  [][][]string    // runs of words marked only together, each within pairGap positions of the last (a synonym's several words, a required phrase); a word is any of its readings
 }
 
 // matchExact reports whether an ar_exact_v2 term is a query term or starts
@@ -207,14 +207,14 @@ func (m termMatcher) appendStemSpans(out []span, ts analysis.TokenStream) []span
 			out = append(out, span{t.Start, t.End})
 		}
 		for _, ph := range m.phrases {
-			if string(t.Term) != ph[0] {
+			if !slices.Contains(ph[0], string(t.Term)) {
 				continue
 			}
 			run, last := []int{i}, i
 			for _, want := range ph[1:] {
 				next := -1
 				for j := last + 1; j < len(ts) && ts[j].Position-ts[last].Position <= pairGap; j++ {
-					if string(ts[j].Term) == want {
+					if ts[j].Position > ts[last].Position && slices.Contains(want, string(ts[j].Term)) {
 						next = j
 						break
 					}

@@ -120,15 +120,15 @@ func TestMatchSpans(t *testing.T) {
 // for داعش) are marked where they stand together, a stop word between
 // them or not, and not each alone.
 func TestMatchSpansPhrases(t *testing.T) {
-	stems := func(s string) []string {
-		var out []string
+	stems := func(s string) [][]string {
+		var out [][]string
 		for _, t := range analyzer.NewNews().Analyze([]byte(s)) {
-			out = append(out, string(t.Term))
+			out = append(out, []string{string(t.Term)})
 		}
 		return out
 	}
 	m := matcherFor("داعش")
-	m.phrases = [][]string{stems("تنظيم الدولة"), stems("الدولة الإسلامية")}
+	m.phrases = [][][]string{stems("تنظيم الدولة"), stems("الدولة الإسلامية")}
 	tests := []struct {
 		name, text string
 		want       []string
