@@ -96,7 +96,7 @@ func (ix *Index) didYouMean(ctx context.Context, query string, build bool) (sugg
 			continue // a filter, a date or an excluded word
 		}
 		w := string(analyzer.Normalize(t.Term))
-		fix, err := correct(fr, w, c)
+		fix, err := correct(fr, w, c, ix.stemDocFreq(ctx, r, query[t.Start:t.End]))
 		if err != nil {
 			return "", false, err
 		}
@@ -181,9 +181,26 @@ func (ix *Index) writtenAs(ctx context.Context, w string) string {
 	return w
 }
 
+// stemDocFreq returns how many articles hold a stem of the typed word
+// (the most of its readings): what a search for it finds.
+func (ix *Index) stemDocFreq(ctx context.Context, r bindex.IndexReader, typed string) int {
+	n := uint64(0)
+	for _, t := range ix.stem.Analyze([]byte(typed)) {
+		if df, err := docFreq(ctx, r, string(t.Term)); err == nil {
+			n = max(n, df)
+		}
+	}
+	return int(n)
+}
+
 // correct returns the spelling to show of the correction of the
-// normalized word w, or "" when w stands.
-func correct(fr bindex.IndexReaderFuzzy, w string, c spellCounts) (string, error) {
+// normalized word w, or "" when w stands. stemDF is how many articles a
+// search for w finds through its stem: a correction must be held by ten
+// times as many as that too, so that a rare form of a frequent word
+// (وسيستثمرون) is not "corrected" to another word (وسيستمرون), while
+// الاستثمر, found through the stem of 74 articles' سأستثمر, still gets
+// الاستثمار, held by thousands.
+func correct(fr bindex.IndexReaderFuzzy, w string, c spellCounts, stemDF int) (string, error) {
 	if w == "" || analyzer.IsStopWord(w) || !hasLetter(w) {
 		return "", nil
 	}
@@ -195,7 +212,7 @@ func correct(fr bindex.IndexReaderFuzzy, w string, c spellCounts) (string, error
 	if utf8.RuneCountInString(w) > 4 {
 		dist = 2
 	}
-	need := max(minFixDF, fixRatio*df)
+	need := max(minFixDF, fixRatio*max(df, stemDF))
 	best, err := closestTerm(fr, w, dist, runeDistance, func(term string) (int, bool) {
 		n := c.df(term)
 		return n, n >= need

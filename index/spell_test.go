@@ -143,10 +143,15 @@ func TestDidYouMeanNeedsFrequentWord(t *testing.T) {
 // suggestion even when the search found plenty; its results stay.
 func TestDidYouMeanBesideResults(t *testing.T) {
 	ix := newSuggestIndex(t)
-	for i := range 4 {
-		if err := ix.Add([]index.Article{art(fmt.Sprintf("verb-%d", i), 0, "مدخرات", "قال إنه سأستثمر مدخراتي في الأرض")}); err != nil {
-			t.Fatal(err)
-		}
+	var more []index.Article
+	for i := range 3 {
+		more = append(more, art(fmt.Sprintf("verb-%d", i), 0, "مدخرات", "قال إنه سأستثمر مدخراتي في الأرض"))
+	}
+	for i := range 30 { // a correction must be held by 10 times the stem's 3 articles
+		more = append(more, art(fmt.Sprintf("inv-%d", i), 0, "اقتصاد", "صندوق الاستثمار يعلن نتائجه"))
+	}
+	if err := ix.Add(more); err != nil {
+		t.Fatal(err)
 	}
 	res := search(t, ix, index.Request{Query: "الاستثمر"})
 	if res.Total < 3 || res.Suggestion != "الاستثمار" || res.SuggestionUsed {
@@ -157,6 +162,22 @@ func TestDidYouMeanBesideResults(t *testing.T) {
 	}
 	if res := search(t, ix, index.Request{Query: "الاستثمار"}); res.Suggestion != "" {
 		t.Errorf("a word the index holds: suggestion %q", res.Suggestion)
+	}
+	// A rare form of a frequent word is no typo: وسيستثمرون, found
+	// through the stem of يستثمرون's 12 articles, is not turned into
+	// وسيستمرون (held by 5, fewer than ten times 12).
+	more = nil
+	for i := range 12 {
+		more = append(more, art(fmt.Sprintf("yst-%d", i), 0, "خبر", "المستثمرون يستثمرون أموالهم"))
+	}
+	for i := range 5 {
+		more = append(more, art(fmt.Sprintf("cont-%d", i), 0, "خبر", "وسيستمرون في العمل"))
+	}
+	if err := ix.Add(more); err != nil {
+		t.Fatal(err)
+	}
+	if res := search(t, ix, index.Request{Query: "وسيستثمرون"}); res.Total < 3 || res.Suggestion != "" {
+		t.Errorf("وسيستثمرون: %d hits, suggestion %q; want its hits and no suggestion", res.Total, res.Suggestion)
 	}
 }
 
