@@ -380,38 +380,46 @@ func (ix *Index) addPrefix(q *scoreQuery, p *plan, text string, g int, r Ranking
 
 // prefixForms returns the normalized prefix and the same behind the
 // clitics written before a word: و ف (and) and ب ك (prepositions) before
-// the article ال, and ل before it as لل; a prefix that starts with ال
-// takes them before its article. Without the article between, a clitic
-// letter and the prefix may spell another word (و + زير is وزير, ب + حث is
-// بحث), so و ف ب ك ل alone go before a prefix of at least 4 letters only,
-// as the stemmer strips ب ل ك only when 4 letters remain.
+// the article ال, ل before it as لل, and و ف ب ك ل alone.
+//
+// Normalization writes the أل and إل that begin words such as ألعاب، ألغام،
+// إلكتروني as ال, so a prefix's forms behind the article can spell another
+// word (عاب* would find ألعاب), and a clitic letter before a short prefix
+// too (و + زير is وزير, ب + حث is بحث): a prefix of fewer than 4 letters
+// keeps to itself. A prefix that starts with ال is read both ways: as the
+// article, whatever its length (الكتا* finds والكتاب، للكتابة), and as the
+// word's own letters (إلكترو* finds الإلكترونية).
 func prefixForms(prefix string) []string {
-	core, hasArticle := strings.CutPrefix(prefix, "ال")
-	if hasArticle && utf8.RuneCountInString(core) < minPrefixRunes {
-		core, hasArticle = prefix, false // ال* and الا* are the article's own
-	}
-	var clitics []string // what goes before the article, or before the word
-	for _, conj := range []string{"", "و", "ف"} {
-		for _, prep := range []string{"", "ب", "ك"} {
-			clitics = append(clitics, conj+prep)
-		}
-	}
 	out := []string{prefix}
-	if !hasArticle {
-		out = append(out, "ال"+core)
-	}
-	for _, c := range clitics[1:] {
-		out = append(out, c+"ال"+core)
-	}
-	for _, conj := range []string{"", "و", "ف"} {
-		out = append(out, conj+"لل"+core) // ل + ال
-	}
-	if !hasArticle && utf8.RuneCountInString(core) >= 4 {
-		for _, c := range append(clitics[1:], "ل", "ول", "فل") {
-			out = append(out, c+core)
+	behind := func(core string, article bool) {
+		if !article && utf8.RuneCountInString(core) < 4 {
+			return
+		}
+		for _, conj := range []string{"", "و", "ف"} {
+			for _, prep := range []string{"", "ب", "ك"} {
+				if c := conj + prep; c != "" || !article {
+					out = append(out, c+"ال"+core) // with the article: الكتاب ... وبالكتاب
+				}
+				if c := conj + prep; c != "" && !article {
+					out = append(out, c+core) // a bare clitic: وكتاب, بكتاب
+				}
+			}
+			out = append(out, conj+"لل"+core) // ل + ال
+			if !article {
+				out = append(out, conj+"ل"+core)
+			}
 		}
 	}
-	return out
+	if core, ok := strings.CutPrefix(prefix, "ال"); ok && utf8.RuneCountInString(core) >= minPrefixRunes {
+		behind(core, true)
+	}
+	behind(prefix, false)
+	seen := map[string]bool{}
+	return slices.DeleteFunc(out, func(f string) bool {
+		dup := seen[f]
+		seen[f] = true
+		return dup
+	})
 }
 
 // expandPrefix returns up to n terms of the exact field starting with
