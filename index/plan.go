@@ -247,8 +247,8 @@ func (ix *Index) anySpelling(g queryGroup) query.Query {
 }
 
 // joinedWords reports whether t is a plain word of the query that holds
-// several analyzer words, joined by a hyphen, an apostrophe or a colon
-// (covid-19, إف-35, foo:bar), which parseQuery keeps inside a word: Search
+// several analyzer words, joined by a hyphen or an apostrophe (covid-19,
+// إف-35), which parseQuery keeps inside a word: Search
 // takes it as the phrase of those words, as if quoted. A stemmer's second
 // reading of a word stands at its position and does not count.
 func (ix *Index) joinedWords(t queryTerm) bool {
@@ -265,9 +265,11 @@ func hasSpace(text string) bool {
 	return strings.ContainsFunc(strings.TrimSpace(text), unicode.IsSpace)
 }
 
-// joinedText reports whether text has no space and several analyzer words.
+// joinedText reports whether text has no space and several analyzer words
+// joined by a hyphen or an apostrophe (covid-19, O'Neill); not by a colon:
+// sport:غزة is a filter name mistyped or text, searched word by word.
 func (ix *Index) joinedText(text string) bool {
-	if hasSpace(text) {
+	if hasSpace(text) || !strings.ContainsAny(text, "-'’") || strings.Contains(text, ":") {
 		return false
 	}
 	ts := ix.stem.Analyze([]byte(text))

@@ -429,6 +429,7 @@ func TestJoinedWordsArePhrases(t *testing.T) {
 		{"القاعدة -F-16", "apart"},
 		{"المدينة -covid-19", "covid nineteen"}, // an excluded word is not expanded
 		{"المدينة -كوفيد-19", "nineteen"},
+		{"sport:المدينة", "covid nineteen"}, // a colon joins no phrase: an unknown filter's words are words
 	} {
 		if got := strings.Join(ids(search(t, ix, index.Request{Query: tc.q, NoSuggest: true}).Hits), " "); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.q, got, tc.want)

@@ -65,6 +65,12 @@ func (ix *Index) didYouMean(ctx context.Context, query string, build bool) (sugg
 	if len(spans) == 0 || len(toks) == 0 {
 		return "", false, nil
 	}
+	var joined [][2]int // words of joined words (joinedText), searched as one
+	for _, sp := range spans {
+		if ix.joinedText(strings.TrimSpace(query[sp[0]:sp[1]])) {
+			joined = append(joined, sp)
+		}
+	}
 	v := ix.sugg.v.Load()
 	if v == nil && build {
 		if v, err = ix.vocabulary(ctx); err != nil {
@@ -94,6 +100,9 @@ func (ix *Index) didYouMean(ctx context.Context, query string, build bool) (sugg
 		}
 		if !inSpans(spans, t.Start, t.End) {
 			continue // a filter, a date or an excluded word
+		}
+		if inSpans(joined, t.Start, t.End) {
+			continue // part of covid-19: solid-19 is no better spelling of it
 		}
 		w := string(analyzer.Normalize(t.Term))
 		fix, err := correct(fr, w, c, ix.stemDocFreq(ctx, r, query[t.Start:t.End]))

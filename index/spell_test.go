@@ -93,6 +93,7 @@ func TestDidYouMean(t *testing.T) {
 		{"a quoted filter value stands", `source:"الاستثمر" "الاستثمر"`, `source:"الاستثمر" "الاستثمار"`},
 		{"an excluded word stands", "القمر -الاستثمر", ""},
 		{"a date stands", "date:2024 الاستثمر", "date:2024 الاستثمار"},
+		{"a part of joined words stands", "الاستثمر-19", ""},
 		{"invisible marks are dropped", "\u200fالاستثمر", "الاستثمار"},
 		{"Latin typo, shown as written", "opnai", "OpenAI"},
 		{"a frequent word stands", "الاستثمار", ""},
