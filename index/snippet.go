@@ -140,28 +140,70 @@ func matchSpans(stem, exact analysis.Analyzer, text string, m termMatcher) []spa
 	return wholeWords(text, matchTokens(stem, exact, text, m))
 }
 
-// wholeWords widens each span over the letters, digits, marks and tatweel
+// wholeWords widens each span over a clitic or suffix of another script
 // glued to it: the tokenizer cuts where the script changes, so that لـCNN,
 // وGoogle, بـ19 and 1436هـ are two tokens each, but a reader sees one word,
-// marked whole. Within one script a token is already the whole run.
+// marked whole. Only a run of at most 3 letters or digits (tatweel and
+// marks not counted) that reaches a word boundary is taken: CNNبالعربية or
+// التاليwww, two words written without the space, keep their mark on the
+// word that matched. Within one script a token is already the whole run.
 func wholeWords(text string, spans []span) []span {
-	glued := func(r rune) bool {
-		return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == 'ـ'
+	const maxGlued = 3
+	class := func(r rune) int { // 0: not part of a word; 1 Arabic letter; 2 digit; 3 other letter; 4 tatweel or mark
+		switch {
+		case r == 'ـ' || unicode.Is(unicode.Mn, r):
+			return 4
+		case unicode.IsDigit(r):
+			return 2
+		case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
+			return 1
+		case unicode.IsLetter(r):
+			return 3
+		}
+		return 0
+	}
+	// glued returns how far the run of another class than edge's reaches
+	// from i, stepping by step, or i when it is no clitic to take.
+	glued := func(i int, edge rune, back bool) int {
+		ec, j, letters := class(edge), i, 0
+		for {
+			var r rune
+			var n int
+			if back {
+				if j == 0 {
+					return j
+				}
+				r, n = utf8.DecodeLastRuneInString(text[:j])
+			} else {
+				if j == len(text) {
+					return j
+				}
+				r, n = utf8.DecodeRuneInString(text[j:])
+			}
+			c := class(r)
+			switch {
+			case c == 0:
+				return j // the run reaches a word boundary
+			case c == ec || letters == maxGlued && c != 4:
+				return i // the word goes on: no clitic
+			case c != 4:
+				letters++
+			}
+			if back {
+				j -= n
+			} else {
+				j += n
+			}
+		}
 	}
 	for i, sp := range spans {
-		for sp.Start > 0 {
-			r, n := utf8.DecodeLastRuneInString(text[:sp.Start])
-			if !glued(r) {
-				break
-			}
-			sp.Start -= n
+		if sp.Start > 0 {
+			first, _ := utf8.DecodeRuneInString(text[sp.Start:])
+			sp.Start = glued(sp.Start, first, true)
 		}
-		for sp.End < len(text) {
-			r, n := utf8.DecodeRuneInString(text[sp.End:])
-			if !glued(r) {
-				break
-			}
-			sp.End += n
+		if sp.End < len(text) {
+			last, _ := utf8.DecodeLastRuneInString(text[:sp.End])
+			sp.End = glued(sp.End, last, false)
 		}
 		spans[i] = sp
 	}

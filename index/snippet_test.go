@@ -96,6 +96,8 @@ func TestMatchSpans(t *testing.T) {
 		{"lam before a Latin name: the word as it stands, like والمدرسة", "openai", "الرئيس التنفيذي لـOpenAI، في", []string{"لـOpenAI"}},
 		{"a clitic glued to a Latin word or a number", "google 19 1436", "وGoogle بـ19 في 1436هـ", []string{"وGoogle", "بـ19", "1436هـ"}},
 		{"a separator ends the word", "covid", "covid-19 و(covid)", []string{"covid", "covid"}},
+		{"two words of two scripts with no space: the matched one alone", "cnn www", "CNNبالعربية التاليwww.site", []string{"CNN", "www"}},
+		{"a number glued to a longer word", "2014", "عام 2014ميلادية", []string{"2014"}},
 		{"stop words alone match nothing", "في من", "في المدرسة من الكتب", nil},
 		{"empty prefix matches nothing", "*", "أي كلمة", nil},
 		{"no query terms", "", "أي كلمة", nil},
