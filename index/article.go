@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -164,7 +165,7 @@ func CheckID(id string) error {
 	switch {
 	case len(id) > MaxIDBytes:
 		return fmt.Errorf("the id is %d bytes long; at most %d are accepted", len(id), MaxIDBytes)
-	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+	case strings.ContainsFunc(id, unicode.IsControl): // C0, DEL and C1
 		return errors.New("the id holds control characters")
 	}
 	return nil

@@ -337,6 +337,7 @@ func TestParseArticle(t *testing.T) {
 		{name: "null id", in: `{"id":null,"title":"ت"}`, reason: `"id" is empty`},
 		{name: "id over 512 bytes", in: `{"id":"` + strings.Repeat("x", 513) + `","title":"ت"}`, reason: `"id": the id is 513 bytes long; at most 512`},
 		{name: "id with a control character", in: `{"id":"a\u0000b","title":"ت"}`, reason: `"id": the id holds control characters`},
+		{name: "id with a C1 control character", in: `{"id":"a\u0085b","title":"ت"}`, reason: `"id": the id holds control characters`},
 		{name: "title of the wrong type", in: `{"id":"w1","title":5}`, reason: `field "title": want a string, got a number`},
 		{name: "tags of the wrong type", in: `{"id":"w2","title":"ت","tags":{"a":1}}`, reason: `field "tags": want a string or a list of strings, got an object`},
 		{name: "authors of the wrong type", in: `{"id":"w3","title":"ت","author":[1,2]}`, reason: `field "author": want a string or a list of strings`},

@@ -251,6 +251,9 @@ type osDescription struct {
 // openSearch is GET /opensearch.xml, the OpenSearch 1.1 description that
 // lets browsers and aggregators add Bahth as a search provider.
 func (s *Server) openSearch(c echo.Context) error {
+	if _, err := readParams(c, nil); err != nil {
+		return err
+	}
 	base := s.baseURL(c)
 	q := "?q={searchTerms}&page={startPage?}"
 	d := osDescription{NS: nsOpenSearch, ShortName: "Bahth بحث", Description: "البحث في الأخبار العربية (Bahth)",

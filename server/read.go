@@ -126,6 +126,9 @@ func (s *Server) getArticle(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, err := readParams(c, nil); err != nil { // no parameter: a typo fails loudly
+		return err
+	}
 	out, err := underDeadline(s, c, func(ctx context.Context) (ArticleResponse, error) {
 		a, err := s.ix.Get(ctx, id)
 		if err != nil {
