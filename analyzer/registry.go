@@ -20,8 +20,9 @@ import (
 // Version 3 of News, Pairs and the stem filter (index schema 7; Exact is
 // unchanged) gives a word two readings where a clitic is ambiguous: و
 // before a stem with a root و (وتركيا، وزعيم) and ل before a word that
-// began with a hamza (لإيران، لأكثر), and strips و before a protected word
-// (وعدد). Older versions are no longer registered, so an index made with
+// began with a hamza (لإيران، لأكثر), strips و before a protected word
+// (وعدد), and joins مائة and مئة (index schema 8: the first v3, without
+// the last, made schema 7). Older versions are no longer registered, so an index made with
 // them is refused and must be rebuilt.
 const (
 	// News is the stemmed analyzer: tokenize, normalize, stop words, stem.

@@ -62,7 +62,8 @@ func stemEnglish(term []byte) []byte {
 }
 
 // StemArabic is a light stemmer for normalized Arabic words (see Normalize).
-// It returns a subslice of term (or the shared word الله for لله), never a copy. The steps, in order; after
+// It returns a subslice of term (or the shared words الله for لله and مءه
+// for مائة), never a copy. The steps, in order; after
 // each one a protected word (see protectedWords) stops the stemmer:
 //
 //  1. Conjunction: one leading و (U+0648) is removed when at least 3 letters
@@ -133,6 +134,9 @@ func stemArabic(term []byte, cling bool) (stem, alt []byte) {
 	}
 	if isAllah(w) {
 		return allah, nil
+	}
+	if h := hundredStem(w); h != nil {
+		return h, nil
 	}
 	// n counts letters; every affix below is made of two-byte Arabic letters.
 	n := letters(w)
@@ -283,6 +287,29 @@ var sinStems = newPrefixSet(`
 `)
 
 var allah = []byte("الله")
+
+// hundred is the stem of مئة and of its older spelling مائة (normalized مءه
+// and ماءه), which the suffix rules would otherwise make ماء, water: بالمائة
+// (percent) must not meet الماء.
+var hundred = []byte("مءه")
+
+// hundredStem returns the stem of مئة or مائة, bare or behind the article
+// and the clitics before it (بالمائة، والمئة، للمائة): the word's own مءه, or
+// the shared hundred for ماءه; nil for any other word.
+func hundredStem(w []byte) []byte {
+	if !hasSuffix(w, "ءه") { // every word passes here: no allocation for the others
+		return nil
+	}
+	for _, p := range []string{"", "ال", "بال", "وال", "فال", "كال", "لل", "وبال", "ولل", "و", "ب", "ل", "ف"} {
+		switch string(w) {
+		case p + "مءه":
+			return w[len(p):]
+		case p + "ماءه":
+			return hundred
+		}
+	}
+	return nil
+}
 
 // isAllah reports الله and لله with up to two clinging letters before them
 // (والله، بالله، فلله، ولله), so none of them becomes the junk stem له.

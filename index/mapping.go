@@ -36,7 +36,10 @@ const (
 // (sameFields in bulkseg.go).
 // Version 7: the v3 stemmed analyzers (analyzer/registry.go), which give
 // words behind an ambiguous و or ل two readings.
-const SchemaVersion = 7
+// Version 8: the same session's v3 stemmer also joins مائة and مئة (no
+// longer ماء, water); an index of version 7 was built with the first v3
+// and is refused rather than mixed.
+const SchemaVersion = 8
 
 // Options choose the analyzers of a new index. The zero value is Bahth's
 // analysis; other analyzers exist for ablations and comparisons.
