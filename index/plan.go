@@ -98,13 +98,14 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 	for _, g := range groups {
 		before := len(q.Clauses)
 		for _, t := range g {
+			joined := ix.joinedWords(t) // covid-19: analyzed once, read by two cases
 			switch {
 			case t.Prefix:
 				ix.addPrefix(q, p, t.Text, n, r)
 			case t.Phrase && len(g) == 1 && len(ix.exact.Analyze([]byte(t.Text))) == 1:
 				// "a word" in quotes: that word, not others of its stem.
 				ix.addExact(q, p, t.Text, n, r.Text+r.Exact, quotedOnly)
-			case len(g) == 1 && (t.Phrase || ix.joinedWords(t)):
+			case len(g) == 1 && (t.Phrase || joined):
 				// "a phrase" in quotes, or covid-19: one typed word of
 				// several analyzer words, searched as their phrase.
 				ix.addPhrase(q, p, t.Text, n, r, quotedOnly)
@@ -113,7 +114,7 @@ func (ix *Index) plan(pq parsedQuery, req *Request) *plan {
 				}
 			case t.Fix: // the correction of a word no article holds
 				ix.addWords(q, p, t.Text, n, r.scaled(r.Typo))
-			case ix.joinedWords(t):
+			case joined:
 				// covid-19 beside its other spellings: as a phrase
 				// beside other words, its words and their adjacency.
 				ix.addPhrase(q, p, t.Text, n, r, quotedOnly) // required with the others: anySpelling
@@ -287,7 +288,7 @@ func (ix *Index) joinedText(text string) bool {
 // the المتحدة of الولايات المتحدة).
 func (ix *Index) addPhrase(q *scoreQuery, p *plan, text string, g int, r Ranking, required bool) {
 	if required {
-		ix.addWords(q, &plan{match: termMatcher{stems: map[string]bool{}, exact: map[string]bool{}}}, text, g, r)
+		ix.addWords(q, nil, text, g, r)
 		ix.markWords(p, text)
 	} else {
 		ix.addWords(q, p, text, g, r)
@@ -295,7 +296,8 @@ func (ix *Index) addPhrase(q *scoreQuery, p *plan, text string, g int, r Ranking
 	ix.addPairs(q, text, g, r.Text)
 }
 
-// addWords adds the stemmed and exact clauses of some text to group g.
+// addWords adds the stemmed and exact clauses of some text to group g, and
+// makes snippets mark its words unless p is nil.
 func (ix *Index) addWords(q *scoreQuery, p *plan, text string, g int, r Ranking) {
 	add := func(field, term string, w float64) {
 		if w != 0 {
@@ -307,11 +309,15 @@ func (ix *Index) addWords(q *scoreQuery, p *plan, text string, g int, r Ranking)
 		add(fieldText, t.term, r.Text*float64(t.n))
 		add(fieldTitle, t.term, r.Title*float64(t.n))
 		add(fieldLead, t.term, r.Lead*float64(t.n))
-		p.match.stems[t.term] = true
+		if p != nil {
+			p.match.stems[t.term] = true
+		}
 	}
 	for _, t := range termCounts(ix.exact.Analyze([]byte(text))) {
 		add(fieldExact, t.term, r.Exact*float64(t.n))
-		p.match.exact[t.term] = true
+		if p != nil {
+			p.match.exact[t.term] = true
+		}
 	}
 }
 

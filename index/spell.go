@@ -411,10 +411,10 @@ func (ix *Index) typoFixes(ctx context.Context, pq parsedQuery) (_ parsedQuery, 
 // missing, not اسر ايل, and البحرالميت has no word close to it. "" when
 // neither.
 func (ix *Index) typoFix(ctx context.Context, r bindex.IndexReader, fr bindex.IndexReaderFuzzy, w string, dist int) (string, error) {
+	c := dictCounts{ctx: ctx, r: r, ix: ix}
 	held := func(term string) (int, bool) {
-		// The automaton's entries carry no count: read the term's.
-		n, err := fieldDocFreq(ctx, r, term, fieldExact)
-		return int(n), err == nil && n > 0
+		n := c.df(term) // the automaton's entries carry no count
+		return n, n > 0
 	}
 	fix, fixDF := "", 0
 	if !nearStopWord(w) { // a misspelt stop word (اللذي): nothing to look for
@@ -435,12 +435,9 @@ func (ix *Index) typoFix(ctx context.Context, r bindex.IndexReader, fr bindex.In
 	if v := ix.sugg.v.Load(); v != nil {
 		v.mu.RLock()
 		defer v.mu.RUnlock()
-		if id, ok := v.id(fix); ok {
-			return v.display(id), nil
-		}
-		return fix, nil
+		return vocabCounts{v}.show(fix), nil
 	}
-	return ix.writtenAs(ctx, fix), nil
+	return c.show(fix), nil
 }
 
 // fixQuery is query with each corrected word replaced by its correction.
